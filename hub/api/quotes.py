@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from pricing import QuoteRequest, QuoteResponse, SubscriptionPrice, SubscriptionPriceRequest
+
+from ..services import PricingService
+
+
+class QuotesController(Controller):
+    path = "/api/v1/quotes"
+    tags = ["quotes"]
+
+    @post(status_code=200, summary="Price one customer need on every eligible cloud", sync_to_thread=False)
+    def create(self, data: JSONBody[QuoteRequest], pricing: NamedDependency[PricingService]) -> QuoteResponse:
+        """Offers ranked by the customer's total price, each with the partner's cost and income."""
+        return pricing.quote(data)
+
+
+class PricesController(Controller):
+    path = "/api/v1/prices"
+    tags = ["quotes"]
+
+    @post("/subscription", status_code=200, summary="Price one Fresh-family subscription", sync_to_thread=False)
+    def subscription(self, data: JSONBody[SubscriptionPriceRequest], pricing: NamedDependency[PricingService]) -> SubscriptionPrice:
+        """Retail, discount, partner cost, period, months charged and invoice due date — before anything is created."""
+        return pricing.price(data)

@@ -1,0 +1,58 @@
+"""One translation of every error into a problem-details response."""
+from __future__ import annotations
+
+import logging
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from pricing import PricingError
+
+from .problems import PROBLEM_JSON, field_error, from_pricing_error, from_validation, problem
+from .services.pricing import UnknownProvider
+
+log = logging.getLogger("hub")
+
+
+def _respond(body: dict) -> Response:
+    return Response(body, status_code=body["status"], media_type=PROBLEM_JSON)
+
+
+def on_pricing_error(_: Request, exc: PricingError) -> Response:
+    return _respond(from_pricing_error(exc))
+
+
+def on_validation(_: Request, exc: ValidationException) -> Response:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    errors = [field_error(str(e.get("key", "")), str(e.get("message", ""))) for e in extra if isinstance(e, dict)]
+    if not errors:
+        return _respond(problem(exc.status_code, "Malformed request", str(exc.detail)))
+    return _respond(from_validation(errors))
+
+
+def on_unknown_provider(_: Request, exc: UnknownProvider) -> Response:
+    return _respond(problem(404, "Not found", f"no provider {exc.args[0]!r}; known: fresh_ru, fresh_kz, medicine, rarus"))
+
+
+def on_http(_: Request, exc: HTTPException) -> Response:
+    return _respond(problem(exc.status_code, exc.__class__.__name__.replace("Exception", "") or "Error", str(exc.detail)))
+
+
+def on_not_found(_: Request, exc: NotFoundException) -> Response:
+    return _respond(problem(404, "Not found", str(exc.detail)))
+
+
+def on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _respond(problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error", "the hub failed to answer; the error is logged"))
+
+
+EXCEPTION_HANDLERS = {
+    PricingError: on_pricing_error,
+    ValidationException: on_validation,
+    UnknownProvider: on_unknown_provider,
+    NotFoundException: on_not_found,
+    HTTPException: on_http,
+    Exception: on_unexpected,
+}

@@ -1,0 +1,50 @@
+"""Quotes, subscription prices and catalogs: the same calls for the API and the CLI."""
+from __future__ import annotations
+
+from pricing import (
+    Catalog,
+    FreshEngine,
+    PartnerStanding,
+    QuoteRequest,
+    QuoteResponse,
+    RequestInvalid,
+    SubscriptionPrice,
+    SubscriptionPriceRequest,
+    build_engines,
+    check_standing,
+    compare,
+)
+
+from ..clock import Clock
+
+
+class UnknownProvider(LookupError):
+    pass
+
+
+class PricingService:
+    def __init__(self, catalogs: dict[str, Catalog], clock: Clock, default_standing: PartnerStanding | None = None) -> None:
+        self.catalogs = catalogs
+        self.engines = build_engines(catalogs)
+        self.clock = clock
+        self.default_standing = default_standing or PartnerStanding()
+
+    def _standing(self, explicit: PartnerStanding | None) -> PartnerStanding:
+        """The calling partner's standing, unless the request gives a what-if override."""
+        check_standing(explicit)
+        return explicit or self.default_standing
+
+    def quote(self, need: QuoteRequest) -> QuoteResponse:
+        return compare(need, self.engines, self._standing(need.partner), self.clock.today())
+
+    def price(self, request: SubscriptionPriceRequest) -> SubscriptionPrice:
+        engine = self.engines[request.provider]
+        if not isinstance(engine, FreshEngine):
+            raise RequestInvalid("provider", f"{request.provider} subscriptions are not priced this way")
+        return engine.price(request, self._standing(request.partner), self.clock.today())
+
+    def catalog(self, provider: str) -> Catalog:
+        try:
+            return self.catalogs[provider]
+        except KeyError:
+            raise UnknownProvider(provider) from None

@@ -1,0 +1,39 @@
+"""Pricing: money, periods, catalogs and one engine per offering. Pure: imports nothing of the hub.
+
+Public surface::
+
+    Money, Currency, round_minor                     money.py
+    add_months, period_end, months_charged, ...      periods.py
+    is_working_day, next_batch, MOSCOW               calendar.py
+    Catalog, load_catalogs, CatalogError             catalog.py
+    build_engines, FreshEngine, RarusEngine          engines/
+    compare                                          compare.py
+    QuoteRequest, SubscriptionPriceRequest, ...      requests.py
+    PricingError, RequestInvalid, RuleViolation      errors.py
+"""
+from .calendar import MOSCOW, is_working_day, next_batch, next_working_day
+from .catalog import DEFAULT_CATALOG_DIR, PROVIDERS, Catalog, CatalogError, load_catalog, load_catalogs
+from .compare import check_standing, compare
+from .engines import Engine, FreshEngine, RarusEngine, build_engines
+from .errors import PricingError, RequestInvalid, RuleViolation
+from .money import Currency, Money, round_minor
+from .periods import add_months, calendar_month_invoice_period, month_key, months_charged, period_end
+from .requests import (
+    CustomerFacts,
+    Offer,
+    PartnerStanding,
+    QuoteRequest,
+    QuoteResponse,
+    SeatGroup,
+    SubscriptionPrice,
+    SubscriptionPriceRequest,
+)
+
+__all__ = [
+    "DEFAULT_CATALOG_DIR", "MOSCOW", "PROVIDERS", "Catalog", "CatalogError", "Currency", "CustomerFacts", "Engine",
+    "FreshEngine", "Money", "Offer", "PartnerStanding", "PricingError", "QuoteRequest", "QuoteResponse",
+    "RarusEngine", "RequestInvalid", "RuleViolation", "SeatGroup", "SubscriptionPrice", "SubscriptionPriceRequest",
+    "add_months", "build_engines", "calendar_month_invoice_period", "check_standing", "compare", "is_working_day",
+    "load_catalog", "load_catalogs", "month_key", "months_charged", "next_batch", "next_working_day",
+    "period_end", "round_minor",
+]

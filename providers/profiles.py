@@ -1,0 +1,39 @@
+"""What each cloud is, as data: trials, calendars, windows, mailboxes (RULES §2, §3, §5, §6).
+
+The hub's services read these instead of branching on the provider's name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from pricing import MOSCOW
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+@dataclass(frozen=True)
+class Profile:
+    provider: str
+    title: str
+    country: str  # the working-day calendar (CAL-02)
+    deadline_tz: ZoneInfo  # provider deadlines (CAL-01)
+    trial_days: int
+    trial_rule: str
+    mailbox: str  # corrections, cancellations, early transfers (RULES §5)
+    transfer_window_days: int | None = None  # FR-SUB-16, FK-SUB-16
+    certificate_batch: time | None = None  # MED-ONB-03
+    certificate_mailboxes: tuple[str, ...] = ()  # MED-ONB-02: to, then copies
+    max_trial_users: int | None = None  # RA-ONB-01
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+PROFILES: dict[str, Profile] = {
+    "fresh_ru": Profile("fresh_ru", "1С:Фреш", "RU", MOSCOW, 30, "FR-ONB-01", "info@1cfresh.com", transfer_window_days=30),
+    "fresh_kz": Profile("fresh_kz", "1С:Фреш Казахстан", "KZ", MOSCOW, 30, "FK-ONB-01", "info@1cfresh.kz", transfer_window_days=14,
+                        extra={"support_hours_tz": str(ALMATY)}),
+    "medicine": Profile("medicine", "1С:Медицина через Интернет", "RU", MOSCOW, 30, "MED-ONB-05", "medfresh@1c.ru",
+                        certificate_batch=time(10, 0), certificate_mailboxes=("af@1c.ru", "medfresh@1c.ru")),
+    "rarus": Profile("rarus", "1С-Рарус «Аренда 1С»", "RU", MOSCOW, 14, "RA-ONB-01", "oblako@rarus.ru", max_trial_users=5),
+}
