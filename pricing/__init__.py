@@ -12,7 +12,7 @@ Public surface::
     PricingError, RequestInvalid, RuleViolation      errors.py
 """
 from .calendar import MOSCOW, is_working_day, next_batch, next_working_day
-from .catalog import DEFAULT_CATALOG_DIR, PROVIDERS, Catalog, CatalogError, load_catalog, load_catalogs
+from .catalog import DEFAULT_CATALOG_DIR, PROVIDERS, SAMPLE_SOURCE, Catalog, CatalogError, load_catalog, load_catalogs
 from .compare import check_standing, compare
 from .engines import Engine, FreshEngine, RarusEngine, build_engines
 from .errors import PricingError, RequestInvalid, RuleViolation
@@ -30,7 +30,7 @@ from .requests import (
 )
 
 __all__ = [
-    "DEFAULT_CATALOG_DIR", "MOSCOW", "PROVIDERS", "Catalog", "CatalogError", "Currency", "CustomerFacts", "Engine",
+    "DEFAULT_CATALOG_DIR", "MOSCOW", "PROVIDERS", "SAMPLE_SOURCE", "Catalog", "CatalogError", "Currency", "CustomerFacts", "Engine",
     "FreshEngine", "Money", "Offer", "PartnerStanding", "PricingError", "QuoteRequest", "QuoteResponse",
     "RarusEngine", "RequestInvalid", "RuleViolation", "SeatGroup", "SubscriptionPrice", "SubscriptionPriceRequest",
     "add_months", "build_engines", "calendar_month_invoice_period", "check_standing", "compare", "is_working_day",

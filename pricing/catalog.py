@@ -18,7 +18,8 @@ from msgspec import Meta
 from .money import Currency, Money
 
 DEFAULT_CATALOG_DIR = Path(__file__).parent / "catalogs"
-SAMPLE = "sample"
+
+SAMPLE_SOURCE = "sample"
 PROVIDERS = ("fresh_ru", "fresh_kz", "medicine", "rarus")
 
 Provider = Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]

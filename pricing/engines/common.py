@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..catalog import SAMPLE, Catalog
+from ..catalog import SAMPLE_SOURCE, Catalog
 from ..money import round_minor
 from ..requests import CustomerFacts, Line, Offer, PartnerStanding
 
@@ -60,14 +60,14 @@ def make_line(description: str, quantity: int, unit_price: Decimal, source: str)
 
 
 def sample_warnings(lines: list[Line]) -> list[str]:
-    samples = [line.description for line in lines if line.source == SAMPLE]
+    samples = [line.description for line in lines if line.source == SAMPLE_SOURCE]
     if not samples:
         return []
     return ["sample price, not from the partner manuals — check the provider's current price list: " + "; ".join(samples)]
 
 
 def line_rules(lines: list[Line]) -> list[str]:
-    return [line.source for line in lines if line.source != SAMPLE]
+    return [line.source for line in lines if line.source != SAMPLE_SOURCE]
 
 
 def unique(items: list[str]) -> list[str]:

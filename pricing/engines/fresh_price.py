@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..catalog import Catalog, InvoiceTerm, Tariff
+from ..catalog import SAMPLE_SOURCE, Catalog, InvoiceTerm, Tariff
 from ..discounts import partner_discount
 from ..errors import RequestInvalid, RuleViolation
 from ..money import Money
@@ -79,7 +79,7 @@ def _period(req: SubscriptionPriceRequest, tariff: Tariff, created: date) -> tup
 
 
 def _source_rule(tariff: Tariff) -> str | None:
-    return next((p.source for p in tariff.prices if p.source != "sample"), None)
+    return next((p.source for p in tariff.prices if p.source != SAMPLE_SOURCE), None)
 
 
 def price_subscription(catalog: Catalog, req: SubscriptionPriceRequest, standing: PartnerStanding, today: date) -> SubscriptionPrice:
@@ -149,6 +149,6 @@ def price_subscription(catalog: Catalog, req: SubscriptionPriceRequest, standing
         partner_monthly=partner_monthly.amount if partner_monthly else None,
         partner_income=(retail - partner_cost).rounded().amount,
         invoice_due=due,
-        rules=unique(rules + discount.rules + ([source] if source != "sample" else [])),
+        rules=unique(rules + discount.rules + ([source] if source != SAMPLE_SOURCE else [])),
         warnings=warnings,
     )

@@ -1,0 +1,83 @@
+"""Quotes per second: the engine alone, and POST /api/v1/quotes against GET /health of the same app.
+
+Run with `make bench`. It starts `hub serve` on a loopback port, sends a bounded
+number of requests over one keep-alive connection, and prints rates and ratios.
+Not a test: numbers vary by machine; the ratios are what to compare.
+"""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+
+import httpx
+import msgspec
+
+from pricing import PartnerStanding, QuoteRequest, build_engines, compare, load_catalogs
+
+NEED = {
+    "region": "ru",
+    "months": 12,
+    "seat_plan": [{"users": 2, "configurations": ["zup", "bp"], "mode": "alternate"}, {"users": 3, "configurations": ["bp"]}],
+    "options": ["premium"],
+    "customer": {"new_to_1c": True},
+    "partner": {"csk": True, "service_desk_since": "2026-01-01", "rarus_commission_percent": "20"},
+}
+ENGINE_ROUNDS = 5_000
+HTTP_ROUNDS = 1_000
+MAX_SECONDS = 60
+
+
+def rate(rounds: int, run) -> float:
+    started = time.perf_counter()
+    for _ in range(rounds):
+        run()
+        if time.perf_counter() - started > MAX_SECONDS:
+            raise SystemExit("benchmark took too long; stopped")
+    return rounds / (time.perf_counter() - started)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    engines = build_engines(load_catalogs())
+    need = msgspec.convert(NEED, QuoteRequest)
+    standing = need.partner or PartnerStanding()
+    engine_rate = rate(ENGINE_ROUNDS, lambda: compare(need, engines, standing, date(2026, 11, 22)))
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, timeout=10) as client:
+            for _ in range(100):
+                try:
+                    client.get("/health")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            body = msgspec.json.encode(NEED)
+            headers = {"content-type": "application/json"}
+            rate(100, lambda: client.post("/api/v1/quotes", content=body, headers=headers))  # warm-up
+            api_rate = rate(HTTP_ROUNDS, lambda: client.post("/api/v1/quotes", content=body, headers=headers))
+            trivial_rate = rate(HTTP_ROUNDS, lambda: client.get("/health"))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    print(f"engine compare():          {engine_rate:10.0f} quotes/s")
+    print(f"POST /api/v1/quotes:       {api_rate:10.0f} requests/s")
+    print(f"GET /health (trivial):     {trivial_rate:10.0f} requests/s")
+    print(f"quote API / trivial API:   {api_rate / trivial_rate:10.2f}")
+    print(f"quote API / engine alone:  {api_rate / engine_rate:10.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""`hub serve` as a real process on loopback, and the CLI printing what the API answers."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+QUOTE = {
+    "region": "ru",
+    "months": 12,
+    "created_on": "2026-11-02",
+    "seat_plan": [{"users": 2, "configurations": ["zup", "bp"], "mode": "alternate"}, {"users": 1, "configurations": ["bp"]}],
+    "customer": {"new_to_1c": True},
+    "partner": {"csk": True, "service_desk_since": "2026-01-01", "rarus_commission_percent": "20"},
+}
+PRICE = {"provider": "fresh_ru", "tariff": "151", "months": 12, "created_on": "2026-11-02", "partner": {"csk": True}}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def hub(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "hub.cli", *args], input=stdin, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"hub serve did not start: {process.stdout.read().decode() if process.stdout else ''}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_answers_schema_and_a_quote(server):
+    assert httpx.get(f"{server}/schema/openapi.json").status_code == 200
+    response = httpx.post(f"{server}/api/v1/quotes", json=QUOTE)
+    assert response.status_code == 200
+    assert any(o["eligible"] for o in response.json()["offers"])
+
+
+def test_cli_quote_prints_what_the_api_answers(server, tmp_path):
+    api = httpx.post(f"{server}/api/v1/quotes", json=QUOTE).json()
+    from_stdin = hub("quote", "-", stdin=json.dumps(QUOTE))
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    path = tmp_path / "need.json"
+    path.write_text(json.dumps(QUOTE), encoding="utf-8")
+    from_file = hub("quote", str(path))
+    assert json.loads(from_stdin.stdout) == api == json.loads(from_file.stdout)
+
+
+def test_cli_price_prints_what_the_api_answers(server):
+    api = httpx.post(f"{server}/api/v1/prices/subscription", json=PRICE).json()
+    cli = hub("price", "-", stdin=json.dumps(PRICE))
+    assert cli.returncode == 0, cli.stderr
+    assert json.loads(cli.stdout) == api
+
+
+def test_cli_bad_input_prints_the_api_problem(server):
+    bad = {**QUOTE, "months": 0}
+    api = httpx.post(f"{server}/api/v1/quotes", json=bad)
+    cli = hub("quote", "-", stdin=json.dumps(bad))
+    assert cli.returncode == 2 and cli.stdout == ""
+    assert json.loads(cli.stderr)["errors"] == api.json()["errors"]
+    refused = hub("price", "-", stdin=json.dumps({"provider": "medicine"}))
+    assert refused.returncode == 2 and json.loads(refused.stderr)["rule"] == "MED-ONB-01"
+
+
+def test_cli_catalog_dir_option(tmp_path):
+    result = hub("catalog", "rarus", "--catalog-dir", str(tmp_path))
+    assert result.returncode == 1 and "catalog file not found" in json.loads(result.stderr)["detail"]
