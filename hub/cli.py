@@ -1,26 +1,40 @@
 """The ``hub`` command.
 
     hub serve [--host H] [--port P] [--catalog-dir DIR]
-    hub quote FILE|-      a quote request (JSON) → the response of POST /api/v1/quotes
-    hub price FILE|-      a subscription price request → the response of POST /api/v1/prices/subscription
-    hub catalog PROVIDER  the loaded catalog, as GET /api/v1/catalog/{provider}
+    hub quote FILE|- [--partner ID]  a quote request (JSON) → the response of POST /api/v1/quotes
+    hub price FILE|- [--partner ID]  a subscription price request → POST /api/v1/prices/subscription
+    hub catalog PROVIDER             the loaded catalog, as GET /api/v1/catalog/{provider}
+    hub db upgrade                   bring the database's schema up to date
+    hub partner create NAME          a new partner; its id on the last line
+    hub key create PARTNER_ID --role operator|viewer|admin   a new API key, alone on the last line, shown once
+    hub key revoke KEY_ID
 
+The database is HUB_DATABASE_URL (default: the SQLite file in HUB_DATA_DIR,
+./var); every command that uses it first brings its schema up to date.
 Bad input prints the API's problem-details JSON on stderr and exits 2.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import msgspec
 
 from pricing import CatalogError, PricingError, QuoteRequest, SubscriptionPriceRequest
 
+from .caller import ROLES
 from .clock import SystemClock
-from .problems import from_msgspec, from_pricing_error, problem
+from .db import Database
+from .exceptions import HubError
+from .services import partners
+from .problems import from_hub_error, from_msgspec, from_pricing_error, problem
 from .settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -68,13 +82,67 @@ def _compute(args: argparse.Namespace) -> int:
     except OSError as exc:
         _emit(problem(400, "Unreadable input", str(exc)), sys.stderr)
         return EXIT_BAD_INPUT
-    service = build_pricing(_settings(args), SystemClock())
+    settings = _settings(args)
+    service = build_pricing(settings, SystemClock())
     try:
-        result = service.quote(request) if args.command == "quote" else service.price(request)
+        own = _with_database(settings, lambda s: partners.standing_of(s, args.partner)) if args.partner else None
+        result = service.quote(request, own) if args.command == "quote" else service.price(request, own)
     except PricingError as exc:
         _emit(from_pricing_error(exc), sys.stderr)
         return EXIT_BAD_INPUT
     _emit(result)
+    return 0
+
+
+def _with_database(settings: Settings, work: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
+    """Run ``work`` in one committed transaction on an up-to-date database."""
+
+    async def run() -> Any:
+        db = Database(settings.database)
+        try:
+            await db.upgrade()
+            async with db.sessions() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+
+    async def upgrade() -> None:
+        db = Database(settings.database)
+        try:
+            await db.upgrade()
+        finally:
+            await db.dispose()
+
+    asyncio.run(upgrade())
+    print(f"schema up to date: {settings.database}")
+    return 0
+
+
+def _partner_create(args: argparse.Namespace) -> int:
+    partner = _with_database(_settings(args), lambda s: partners.create_partner(s, args.name))
+    print(f"partner {partner.name!r} created; its id:")
+    print(partner.id)
+    return 0
+
+
+def _key_create(args: argparse.Namespace) -> int:
+    key, plain = _with_database(_settings(args), lambda s: partners.create_key(s, args.partner_id, args.role))
+    print(f"API key {key.id} ({key.role}) for partner {key.partner_id}; it is shown once, keep it:")
+    print(plain)
+    return 0
+
+
+def _key_revoke(args: argparse.Namespace) -> int:
+    key = _with_database(_settings(args), lambda s: partners.revoke_key(s, args.key_id))
+    print(f"API key {key.id} revoked at {key.revoked_at.isoformat() if key.revoked_at else '?'}")
     return 0
 
 
@@ -100,11 +168,27 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=f"price {what} read as JSON from FILE or - (stdin)")
         sub.add_argument("file", metavar="FILE|-")
         sub.set_defaults(run=_compute)
+        sub.add_argument("--partner", help="price with this partner's stored standing (as the API does for its keys)")
     catalog = commands.add_parser("catalog", help="print a provider's loaded catalog")
     catalog.add_argument("provider")
     catalog.set_defaults(run=_catalog)
     for sub in (serve, *[commands.choices[n] for n in ("quote", "price", "catalog")]):
         sub.add_argument("--catalog-dir", help="directory of fresh_ru.json, fresh_kz.json, medicine.json, rarus.json")
+
+    db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="bring the schema up to date").set_defaults(run=_db_upgrade)
+    partner = commands.add_parser("partner", help="partners").add_subparsers(dest="partner_command", required=True)
+    create = partner.add_parser("create", help="create a partner; prints its id on the last line")
+    create.add_argument("name")
+    create.set_defaults(run=_partner_create)
+    key = commands.add_parser("key", help="API keys").add_subparsers(dest="key_command", required=True)
+    key_create = key.add_parser("create", help="create an API key; prints it alone on the last line, once")
+    key_create.add_argument("partner_id")
+    key_create.add_argument("--role", choices=ROLES, default="operator")
+    key_create.set_defaults(run=_key_create)
+    key_revoke = key.add_parser("revoke", help="revoke an API key by its id")
+    key_revoke.add_argument("key_id")
+    key_revoke.set_defaults(run=_key_revoke)
     return top
 
 
@@ -115,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as exc:
         _emit(problem(500, "Catalog error", str(exc)), sys.stderr)
         return 1
+    except HubError as exc:
+        _emit(from_hub_error(exc), sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

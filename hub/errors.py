@@ -4,19 +4,34 @@ from __future__ import annotations
 import logging
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, TooManyRequestsException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from pricing import PricingError
 
-from .problems import PROBLEM_JSON, field_error, from_pricing_error, from_validation, problem
+from .exceptions import HubError
+from .problems import PROBLEM_JSON, field_error, from_hub_error, from_pricing_error, from_validation, problem
 from .services.pricing import UnknownProvider
 
 log = logging.getLogger("hub")
 
 
-def _respond(body: dict) -> Response:
-    return Response(body, status_code=body["status"], media_type=PROBLEM_JSON)
+def _respond(body: dict, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
+
+
+def on_hub_error(_: Request, exc: HubError) -> Response:
+    return _respond(from_hub_error(exc))
+
+
+def on_not_authorized(_: Request, exc: NotAuthorizedException) -> Response:
+    return _respond(problem(401, "Not authorized", str(exc.detail)), {"WWW-Authenticate": "Bearer"})
+
+
+def on_too_many(_: Request, exc: TooManyRequestsException) -> Response:
+    headers = dict(exc.headers or {})
+    headers["Retry-After"] = headers.get("RateLimit-Reset", "60")
+    return _respond(problem(429, "Too many requests", "the rate limit of this API key is reached; retry after the delay"), headers)
 
 
 def on_pricing_error(_: Request, exc: PricingError) -> Response:
@@ -49,6 +64,9 @@ def on_unexpected(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {
+    HubError: on_hub_error,
+    NotAuthorizedException: on_not_authorized,
+    TooManyRequestsException: on_too_many,
     PricingError: on_pricing_error,
     ValidationException: on_validation,
     UnknownProvider: on_unknown_provider,

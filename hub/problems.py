@@ -12,6 +12,8 @@ import msgspec
 
 from pricing import PricingError
 
+from .exceptions import HubError
+
 PROBLEM_JSON = "application/problem+json"
 _AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 _UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
@@ -27,6 +29,11 @@ def from_pricing_error(exc: PricingError) -> dict[str, Any]:
     title = "Refused by a business rule" if exc.rule else "Invalid request"
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
     return problem(422, title, exc.message, rule=exc.rule, errors=errors)
+
+
+def from_hub_error(exc: HubError) -> dict[str, Any]:
+    errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
+    return problem(exc.status, exc.title, exc.message, rule=exc.rule, errors=errors)
 
 
 def field_error(key: str, message: str) -> dict[str, str]:

@@ -134,6 +134,7 @@ class DiscountPolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     with_csk: StandardDiscount
     classes: dict[str, StandardDiscount] = {}
     raised: RaisedDiscounts | None = None
+    csk_flag: str = "csk"  # the standing flag that means ЦСК here; falls back to "csk" when unset
 
 
 class InvoiceTerm(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

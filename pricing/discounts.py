@@ -39,9 +39,11 @@ def partner_discount(
     if discount_class in policy.classes:
         fixed = policy.classes[discount_class]
         return Discount(fixed.percent, [fixed.rule])
-    base = policy.with_csk if standing.csk else policy.without_csk
+    specific = getattr(standing, policy.csk_flag)
+    csk = standing.csk if specific is None else specific
+    base = policy.with_csk if csk else policy.without_csk
     raised = policy.raised
-    if raised is None or not standing.csk or not service_desk_counts(standing, on):
+    if raised is None or not csk or not service_desk_counts(standing, on):
         return Discount(base.percent, [base.rule])
     if kind in raised.excluded_kinds or discount_class in raised.excluded_classes:
         return Discount(base.percent, [base.rule, raised.exclusion_rule or raised.rule])

@@ -38,7 +38,8 @@ class CustomerFacts(_In):
 class PartnerStanding(_In):
     """The partner's standing with each provider; what decides discounts and eligibility."""
 
-    csk: bool = False  # 1С:Центр сетевой компетенции (FR-DISC-03, FK-DISC-01)
+    csk: bool = False  # 1С:Центр сетевой компетенции (FR-DISC-03; FK-DISC-01 unless kz_csk is given)
+    kz_csk: bool | None = None  # ЦСК standing with 1cfresh.kz when it differs (FK-DISC-01)
     sip: bool = False  # 1С:СИП; treated like any franchisee (FR-DISC-03, unverified)
     service_desk: bool | None = None  # connected to Сервис-деск (False: never)
     service_desk_since: date | None = None  # counts from the month after (FR-DISC-04)

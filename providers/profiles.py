@@ -26,14 +26,21 @@ class Profile:
     certificate_batch: time | None = None  # MED-ONB-03
     certificate_mailboxes: tuple[str, ...] = ()  # MED-ONB-02: to, then copies
     max_trial_users: int | None = None  # RA-ONB-01
+    customer_country: str = "RU"  # whose customers it serves
+    card_fields: tuple[str, ...] = ()  # what the card needs before a paid subscription (FAM-ONB-04)
+    card_rule: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
 PROFILES: dict[str, Profile] = {
-    "fresh_ru": Profile("fresh_ru", "1С:Фреш", "RU", MOSCOW, 30, "FR-ONB-01", "info@1cfresh.com", transfer_window_days=30),
+    "fresh_ru": Profile("fresh_ru", "1С:Фреш", "RU", MOSCOW, 30, "FR-ONB-01", "info@1cfresh.com", transfer_window_days=30,
+                        card_fields=("legal_name", "inn", "new_to_1c"), card_rule="FR-ONB-02"),
     "fresh_kz": Profile("fresh_kz", "1С:Фреш Казахстан", "KZ", MOSCOW, 30, "FK-ONB-01", "info@1cfresh.kz", transfer_window_days=14,
+                        customer_country="KZ", card_fields=("legal_name", "bin_iin"), card_rule="FK-ONB-02",
                         extra={"support_hours_tz": str(ALMATY)}),
     "medicine": Profile("medicine", "1С:Медицина через Интернет", "RU", MOSCOW, 30, "MED-ONB-05", "medfresh@1c.ru",
-                        certificate_batch=time(10, 0), certificate_mailboxes=("af@1c.ru", "medfresh@1c.ru")),
-    "rarus": Profile("rarus", "1С-Рарус «Аренда 1С»", "RU", MOSCOW, 14, "RA-ONB-01", "oblako@rarus.ru", max_trial_users=5),
+                        certificate_batch=time(10, 0), certificate_mailboxes=("af@1c.ru", "medfresh@1c.ru"),
+                        card_fields=("legal_name", "inn", "kpp", "phone", "email"), card_rule="MED-ONB-08"),
+    "rarus": Profile("rarus", "1С-Рарус «Аренда 1С»", "RU", MOSCOW, 14, "RA-ONB-01", "oblako@rarus.ru", max_trial_users=5,
+                        card_fields=("legal_name", "inn", "email"), card_rule="RA-ONB-05"),
 }

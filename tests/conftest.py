@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -10,12 +13,17 @@ from litestar.testing import TestClient
 
 from hub.app import create_app
 from hub.clock import FixedClock
+from hub.db import Database
+from hub.services import partners
 from hub.settings import Settings
 from pricing import MOSCOW, build_engines, load_catalogs
+
+from .pg import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 # The day the suite pretends it is, so "today" defaults are reproducible.
 TODAY = datetime(2026, 11, 22, 12, 0, tzinfo=MOSCOW)
+BACKENDS = ("sqlite", "postgresql")
 
 
 def shared_dir() -> Path:
@@ -39,8 +47,79 @@ def engines(catalogs):
     return build_engines(catalogs)
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    """A fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
+    server = request.getfixturevalue("postgres")
+    return asyncio.run(server.create_database(f"t_{uuid.uuid4().hex[:12]}"))
+
+
 @pytest.fixture
-def client():
-    app = create_app(Settings(), clock=FixedClock(TODAY))
-    with TestClient(app) as c:
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
+
+
+@dataclass
+class Tenant:
+    partner_id: str
+    key: str
+    headers: dict[str, str]
+
+
+async def make_tenant(url: str, name: str = "ООО Партнер", role: str = "admin") -> Tenant:
+    db = Database(url)
+    try:
+        await db.upgrade()
+        async with db.sessions() as session:
+            partner = await partners.create_partner(session, name)
+            _, key = await partners.create_key(session, partner.id, role)
+            await session.commit()
+    finally:
+        await db.dispose()
+    return Tenant(partner.id, key, {"Authorization": f"Bearer {key}"})
+
+
+def new_key(url: str, partner_id: str, role: str) -> dict[str, str]:
+    async def run() -> str:
+        db = Database(url)
+        try:
+            async with db.sessions() as session:
+                _, key = await partners.create_key(session, partner_id, role)
+                await session.commit()
+                return key
+        finally:
+            await db.dispose()
+
+    return {"Authorization": f"Bearer {asyncio.run(run())}"}
+
+
+def app_for(url: str, **settings):
+    return create_app(Settings(database_url=url, **settings), clock=FixedClock(TODAY))
+
+
+@pytest.fixture
+def api(database_url):
+    """A client of the app on each backend, with two tenants: (client, a, b, url)."""
+    a = asyncio.run(make_tenant(database_url, "ООО Альфа"))
+    b = asyncio.run(make_tenant(database_url, "ООО Бета"))
+    with TestClient(app_for(database_url)) as client:
+        yield client, a, b, database_url
+
+
+@pytest.fixture
+def client(sqlite_url):
+    """A client authenticated as an admin of a fresh partner (pricing tests need no second backend)."""
+    tenant = asyncio.run(make_tenant(sqlite_url))
+    with TestClient(app_for(sqlite_url)) as c:
+        c.headers.update(tenant.headers)
         yield c

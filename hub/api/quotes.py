@@ -1,29 +1,37 @@
 from __future__ import annotations
 
-from litestar import Controller, post
+from typing import Any
+
+from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from pricing import QuoteRequest, QuoteResponse, SubscriptionPrice, SubscriptionPriceRequest
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from ..services import PricingService
+from ..services.partners import standing_of
 
 
 class QuotesController(Controller):
     path = "/api/v1/quotes"
     tags = ["quotes"]
 
-    @post(status_code=200, summary="Price one customer need on every eligible cloud", sync_to_thread=False)
-    def create(self, data: JSONBody[QuoteRequest], pricing: NamedDependency[PricingService]) -> QuoteResponse:
-        """Offers ranked by the customer's total price, each with the partner's cost and income."""
-        return pricing.quote(data)
+    @post(status_code=200, summary="Price one customer need on every eligible cloud", )
+    async def create(self, request: Request[Any, Any, Any], data: JSONBody[QuoteRequest],
+                     pricing: NamedDependency[PricingService], session: NamedDependency[AsyncSession]) -> QuoteResponse:
+        """Offers ranked by the customer's total price, each with the partner's cost and income.
+        The calling partner's standing applies unless `partner` gives a what-if override."""
+        return pricing.quote(data, await standing_of(session, request.user.partner_id))
 
 
 class PricesController(Controller):
     path = "/api/v1/prices"
     tags = ["quotes"]
 
-    @post("/subscription", status_code=200, summary="Price one Fresh-family subscription", sync_to_thread=False)
-    def subscription(self, data: JSONBody[SubscriptionPriceRequest], pricing: NamedDependency[PricingService]) -> SubscriptionPrice:
+    @post("/subscription", status_code=200, summary="Price one Fresh-family subscription", )
+    async def subscription(self, request: Request[Any, Any, Any], data: JSONBody[SubscriptionPriceRequest],
+                           pricing: NamedDependency[PricingService], session: NamedDependency[AsyncSession]) -> SubscriptionPrice:
         """Retail, discount, partner cost, period, months charged and invoice due date — before anything is created."""
-        return pricing.price(data)
+        return pricing.price(data, await standing_of(session, request.user.partner_id))

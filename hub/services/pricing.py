@@ -23,25 +23,25 @@ class UnknownProvider(LookupError):
 
 
 class PricingService:
-    def __init__(self, catalogs: dict[str, Catalog], clock: Clock, default_standing: PartnerStanding | None = None) -> None:
+    def __init__(self, catalogs: dict[str, Catalog], clock: Clock) -> None:
         self.catalogs = catalogs
         self.engines = build_engines(catalogs)
         self.clock = clock
-        self.default_standing = default_standing or PartnerStanding()
 
-    def _standing(self, explicit: PartnerStanding | None) -> PartnerStanding:
-        """The calling partner's standing, unless the request gives a what-if override."""
+    @staticmethod
+    def _standing(explicit: PartnerStanding | None, own: PartnerStanding | None) -> PartnerStanding:
+        """The calling partner's own standing, unless the request gives a what-if override."""
         check_standing(explicit)
-        return explicit or self.default_standing
+        return explicit or own or PartnerStanding()
 
-    def quote(self, need: QuoteRequest) -> QuoteResponse:
-        return compare(need, self.engines, self._standing(need.partner), self.clock.today())
+    def quote(self, need: QuoteRequest, own: PartnerStanding | None = None) -> QuoteResponse:
+        return compare(need, self.engines, self._standing(need.partner, own), self.clock.today())
 
-    def price(self, request: SubscriptionPriceRequest) -> SubscriptionPrice:
+    def price(self, request: SubscriptionPriceRequest, own: PartnerStanding | None = None) -> SubscriptionPrice:
         engine = self.engines[request.provider]
         if not isinstance(engine, FreshEngine):
             raise RequestInvalid("provider", f"{request.provider} subscriptions are not priced this way")
-        return engine.price(request, self._standing(request.partner), self.clock.today())
+        return engine.price(request, self._standing(request.partner, own), self.clock.today())
 
     def catalog(self, provider: str) -> Catalog:
         try:

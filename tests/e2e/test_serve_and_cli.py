@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -28,15 +29,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+ENV: dict[str, str] = {}
+
+
 def hub(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "hub.cli", *args], input=stdin, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "hub.cli", *args], input=stdin, capture_output=True, text=True,
+                          timeout=60, env=ENV)
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def tenant(tmp_path_factory) -> dict[str, str]:
+    """A partner and an operator key made with the CLI, in a fresh embedded database."""
+    ENV.update(os.environ, HUB_DATA_DIR=str(tmp_path_factory.mktemp("hub-data")))
+    ENV.pop("HUB_DATABASE_URL", None)
+    created = hub("partner", "create", "ООО Тестовый партнер")
+    assert created.returncode == 0, created.stderr
+    partner_id = created.stdout.strip().splitlines()[-1]
+    key = hub("key", "create", partner_id, "--role", "operator")
+    assert key.returncode == 0, key.stderr
+    return {"partner_id": partner_id, "key": key.stdout.strip().splitlines()[-1]}
+
+
+@pytest.fixture(scope="module")
+def server(tenant) -> Iterator[httpx.Client]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ENV)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -49,39 +67,41 @@ def server() -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"hub serve did not start: {process.stdout.read().decode() if process.stdout else ''}")
             time.sleep(0.1)
-        yield base
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {tenant['key']}"}, timeout=10) as client:
+            yield client
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
 def test_serve_answers_schema_and_a_quote(server):
-    assert httpx.get(f"{server}/schema/openapi.json").status_code == 200
-    response = httpx.post(f"{server}/api/v1/quotes", json=QUOTE)
+    assert httpx.get(str(server.base_url.join("/schema/openapi.json"))).status_code == 200
+    assert httpx.post(str(server.base_url.join("/api/v1/quotes")), json=QUOTE).status_code == 401
+    response = server.post("/api/v1/quotes", json=QUOTE)
     assert response.status_code == 200
     assert any(o["eligible"] for o in response.json()["offers"])
 
 
-def test_cli_quote_prints_what_the_api_answers(server, tmp_path):
-    api = httpx.post(f"{server}/api/v1/quotes", json=QUOTE).json()
-    from_stdin = hub("quote", "-", stdin=json.dumps(QUOTE))
+def test_cli_quote_prints_what_the_api_answers(server, tenant, tmp_path):
+    api = server.post("/api/v1/quotes", json=QUOTE).json()
+    from_stdin = hub("quote", "-", "--partner", tenant["partner_id"], stdin=json.dumps(QUOTE))
     assert from_stdin.returncode == 0, from_stdin.stderr
     path = tmp_path / "need.json"
     path.write_text(json.dumps(QUOTE), encoding="utf-8")
-    from_file = hub("quote", str(path))
+    from_file = hub("quote", str(path), "--partner", tenant["partner_id"])
     assert json.loads(from_stdin.stdout) == api == json.loads(from_file.stdout)
 
 
-def test_cli_price_prints_what_the_api_answers(server):
-    api = httpx.post(f"{server}/api/v1/prices/subscription", json=PRICE).json()
-    cli = hub("price", "-", stdin=json.dumps(PRICE))
+def test_cli_price_prints_what_the_api_answers(server, tenant):
+    api = server.post("/api/v1/prices/subscription", json=PRICE).json()
+    cli = hub("price", "-", "--partner", tenant["partner_id"], stdin=json.dumps(PRICE))
     assert cli.returncode == 0, cli.stderr
     assert json.loads(cli.stdout) == api
 
 
 def test_cli_bad_input_prints_the_api_problem(server):
     bad = {**QUOTE, "months": 0}
-    api = httpx.post(f"{server}/api/v1/quotes", json=bad)
+    api = server.post("/api/v1/quotes", json=bad)
     cli = hub("quote", "-", stdin=json.dumps(bad))
     assert cli.returncode == 2 and cli.stdout == ""
     assert json.loads(cli.stderr)["errors"] == api.json()["errors"]
@@ -89,6 +109,16 @@ def test_cli_bad_input_prints_the_api_problem(server):
     assert refused.returncode == 2 and json.loads(refused.stderr)["rule"] == "MED-ONB-01"
 
 
-def test_cli_catalog_dir_option(tmp_path):
+def test_revoked_key_is_refused(server, tenant):
+    made = hub("key", "create", tenant["partner_id"], "--role", "viewer")
+    key = made.stdout.strip().splitlines()[-1]
+    key_id = made.stdout.split()[2]
+    headers = {"Authorization": f"Bearer {key}"}
+    assert httpx.get(str(server.base_url.join("/api/v1/customers")), headers=headers).status_code == 200
+    assert hub("key", "revoke", key_id).returncode == 0
+    assert httpx.get(str(server.base_url.join("/api/v1/customers")), headers=headers).status_code == 401
+
+
+def test_cli_catalog_dir_option(tenant, tmp_path):
     result = hub("catalog", "rarus", "--catalog-dir", str(tmp_path))
     assert result.returncode == 1 and "catalog file not found" in json.loads(result.stderr)["detail"]

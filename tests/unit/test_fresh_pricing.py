@@ -159,3 +159,9 @@ def test_unknown_tariff_names_the_field(engines):
     with pytest.raises(RequestInvalid) as bad:
         price(engines, provider="fresh_ru", tariff="999")
     assert bad.value.field == "tariff"
+
+
+def test_fk_disc_01_kazakh_csk_standing_is_its_own(engines):
+    assert price(engines, provider="fresh_kz", partner={"csk": True, "kz_csk": False}).discount_percent == 20
+    assert price(engines, provider="fresh_kz", partner={"csk": False, "kz_csk": True}).discount_percent == 50
+    assert price(engines, provider="fresh_ru", partner={"csk": True, "kz_csk": False}).discount_percent == 50

@@ -1,0 +1,5 @@
+"""Persistence: the async engine, the models and the migrations."""
+from .engine import Database, default_database_url
+from .models import ApiKey, AuditEntry, Base, Customer, IdempotencyRecord, Partner
+
+__all__ = ["ApiKey", "AuditEntry", "Base", "Customer", "Database", "IdempotencyRecord", "Partner", "default_database_url"]
