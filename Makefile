@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,19 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/hub serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) postgres
 	$(BIN)/python -m pytest
+
+# The suite starts its own PostgreSQL server from the machine's binaries; install them when missing.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then :; else \
+	  echo "PostgreSQL is missing: installing it with apt"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python bench/quotes.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache *.egg-info var

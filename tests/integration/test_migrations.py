@@ -1,0 +1,26 @@
+"""The same migrations bring an empty SQLite file and an empty PostgreSQL database up to date."""
+import asyncio
+
+from sqlalchemy import inspect, text
+
+from hub.db import Database
+
+TABLES = {"partners", "api_keys", "customers", "idempotency_records", "audit_log", "alembic_version"}
+
+
+def test_upgrade_from_empty_on_each_backend(database_url):
+    async def run():
+        db = Database(database_url)
+        try:
+            await db.upgrade()
+            await db.upgrade()  # a second run is a no-op
+            async with db.engine.connect() as connection:
+                tables = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
+                version = (await connection.execute(text("select version_num from alembic_version"))).scalar_one()
+            return tables, version
+        finally:
+            await db.dispose()
+
+    tables, version = asyncio.run(run())
+    assert TABLES <= tables
+    assert version == "0001"
