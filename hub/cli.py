@@ -32,9 +32,8 @@ from pricing import CatalogError, PricingError, QuoteRequest, SubscriptionPriceR
 from .caller import ROLES
 from .clock import SystemClock
 from .db import Database
-from .exceptions import HubError
 from .services import partners
-from .problems import from_hub_error, from_msgspec, from_pricing_error, problem
+from .problems import from_error, from_msgspec, problem
 from .settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -88,7 +87,7 @@ def _compute(args: argparse.Namespace) -> int:
         own = _with_database(settings, lambda s: partners.standing_of(s, args.partner)) if args.partner else None
         result = service.quote(request, own) if args.command == "quote" else service.price(request, own)
     except PricingError as exc:
-        _emit(from_pricing_error(exc), sys.stderr)
+        _emit(from_error(exc), sys.stderr)
         return EXIT_BAD_INPUT
     _emit(result)
     return 0
@@ -199,8 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as exc:
         _emit(problem(500, "Catalog error", str(exc)), sys.stderr)
         return 1
-    except HubError as exc:
-        _emit(from_hub_error(exc), sys.stderr)
+    except PricingError as exc:
+        _emit(from_error(exc), sys.stderr)
         return EXIT_BAD_INPUT
 
 

@@ -9,8 +9,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from pricing import PricingError
 
-from .exceptions import HubError
-from .problems import PROBLEM_JSON, field_error, from_hub_error, from_pricing_error, from_validation, problem
+from .problems import PROBLEM_JSON, field_error, from_error, from_validation, problem
 from .services.pricing import UnknownProvider
 
 log = logging.getLogger("hub")
@@ -18,10 +17,6 @@ log = logging.getLogger("hub")
 
 def _respond(body: dict, headers: dict[str, str] | None = None) -> Response:
     return Response(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
-
-
-def on_hub_error(_: Request, exc: HubError) -> Response:
-    return _respond(from_hub_error(exc))
 
 
 def on_not_authorized(_: Request, exc: NotAuthorizedException) -> Response:
@@ -34,8 +29,9 @@ def on_too_many(_: Request, exc: TooManyRequestsException) -> Response:
     return _respond(problem(429, "Too many requests", "the rate limit of this API key is reached; retry after the delay"), headers)
 
 
-def on_pricing_error(_: Request, exc: PricingError) -> Response:
-    return _respond(from_pricing_error(exc))
+def on_error(_: Request, exc: PricingError) -> Response:
+    """Pricing and hub errors alike: one tree, one translation."""
+    return _respond(from_error(exc))
 
 
 def on_validation(_: Request, exc: ValidationException) -> Response:
@@ -64,10 +60,9 @@ def on_unexpected(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {
-    HubError: on_hub_error,
     NotAuthorizedException: on_not_authorized,
     TooManyRequestsException: on_too_many,
-    PricingError: on_pricing_error,
+    PricingError: on_error,
     ValidationException: on_validation,
     UnknownProvider: on_unknown_provider,
     NotFoundException: on_not_found,

@@ -1,6 +1,6 @@
-"""The hub's error tree; hub/errors.py turns each into a problem-details response.
+"""The hub's errors: the pricing error tree extended, so one handler translates them all.
 
-    HubError (422)
+    PricingError (422)                pricing/errors.py
     ├── InvalidField   a field's value is wrong (names the field, maybe a rule)
     ├── NotFound (404) absent, or another partner's (never confirm it exists)
     ├── Conflict (409) e.g. the same Idempotency-Key still being processed
@@ -8,35 +8,29 @@
 """
 from __future__ import annotations
 
-
-class HubError(Exception):
-    status = 422
-    title = "Invalid request"
-
-    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.rule = rule
+from pricing import PricingError
 
 
-class InvalidField(HubError):
+class InvalidField(PricingError):
     def __init__(self, field: str, message: str, rule: str | None = None) -> None:
         super().__init__(message, field=field, rule=rule)
-        if rule:
-            self.title = "Refused by a business rule"
 
 
-class NotFound(HubError):
-    status = 404
-    title = "Not found"
+class _Fixed(PricingError):
+    _title = ""
+
+    @property
+    def title(self) -> str:
+        return self._title
 
 
-class Conflict(HubError):
-    status = 409
-    title = "Conflict"
+class NotFound(_Fixed):
+    status, _title = 404, "Not found"
 
 
-class Forbidden(HubError):
-    status = 403
-    title = "Forbidden"
+class Conflict(_Fixed):
+    status, _title = 409, "Conflict"
+
+
+class Forbidden(_Fixed):
+    status, _title = 403, "Forbidden"

@@ -12,8 +12,6 @@ import msgspec
 
 from pricing import PricingError
 
-from .exceptions import HubError
-
 PROBLEM_JSON = "application/problem+json"
 _AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 _UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
@@ -25,13 +23,8 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any
     return body
 
 
-def from_pricing_error(exc: PricingError) -> dict[str, Any]:
-    title = "Refused by a business rule" if exc.rule else "Invalid request"
-    errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
-    return problem(422, title, exc.message, rule=exc.rule, errors=errors)
-
-
-def from_hub_error(exc: HubError) -> dict[str, Any]:
+def from_error(exc: PricingError) -> dict[str, Any]:
+    """Any error of the shared tree (pricing or hub) as problem details."""
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
     return problem(exc.status, exc.title, exc.message, rule=exc.rule, errors=errors)
 

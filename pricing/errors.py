@@ -1,20 +1,25 @@
-"""The pricing error tree.
+"""The error tree every layer shares; the hub turns any of it into a problem-details response.
 
-    PricingError
+    PricingError (422)
     ├── RequestInvalid   a field's value cannot be priced (names the field)
-    └── RuleViolation    a business rule refuses the request (names the rule id)
-
-The hub turns both into a 422 problem-details response, once, in one handler.
+    ├── RuleViolation    a business rule refuses the request (names the rule id)
+    └── (hub.exceptions) InvalidField, NotFound 404, Conflict 409, Forbidden 403
 """
 from __future__ import annotations
 
 
 class PricingError(Exception):
+    status = 422
+
     def __init__(self, message: str, *, field: str | None = None, rule: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.rule = rule
+
+    @property
+    def title(self) -> str:
+        return "Refused by a business rule" if self.rule else "Invalid request"
 
 
 class RequestInvalid(PricingError):
