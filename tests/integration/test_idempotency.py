@@ -59,3 +59,29 @@ async def test_parallel_requests_with_one_key_make_one_row(database_url):
         assert len({r.content for r in responses}) == 1
         listed = (await client.get("/api/v1/customers", headers=tenant.headers)).json()
         assert listed["total"] == 1
+
+
+async def test_keys_are_kept_at_least_24_hours(database_url):
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import func, select
+
+    from hub.db import Database, IdempotencyRecord
+    from hub.services.idempotency import purge
+
+    tenant = await make_tenant(database_url)
+    now = datetime.now(timezone.utc)
+    db = Database(database_url)
+    try:
+        async with db.sessions() as session:
+            for key, age in (("fresh", timedelta(hours=23)), ("old", timedelta(hours=25))):
+                session.add(IdempotencyRecord(partner_id=tenant.partner_id, key=key, fingerprint="f", status_code=201,
+                                              response_body="{}", created_at=now - age))
+            await session.commit()
+        assert await purge(db.sessions, timedelta(hours=1), now) == 1  # asked for 1 h, kept 24 h
+        async with db.sessions() as session:
+            kept = await session.scalars(select(IdempotencyRecord.key))
+            assert list(kept) == ["fresh"]
+            assert await session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 1
+    finally:
+        await db.dispose()
