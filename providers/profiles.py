@@ -29,18 +29,28 @@ class Profile:
     customer_country: str = "RU"  # whose customers it serves
     card_fields: tuple[str, ...] = ()  # what the card needs before a paid subscription (FAM-ONB-04)
     card_rule: str | None = None
+    self_extension: tuple[int, int] | None = None  # FAM-SUB-06: (+sessions, +bases) for 7 days
+    self_correction_minutes: int = 0  # FR-SUB-12: the partner corrects a subscription itself within this
+    correction_rule: str | None = None
+    invitation_fields: tuple[str, ...] = ("email",)  # what an invitation carries (MED-ONB-04)
+    requires_certificate: bool = False  # MED-ONB-04: invite only after the secure channel is set up
     extra: dict[str, str] = field(default_factory=dict)
 
 
 PROFILES: dict[str, Profile] = {
     "fresh_ru": Profile("fresh_ru", "1С:Фреш", "RU", MOSCOW, 30, "FR-ONB-01", "info@1cfresh.com", transfer_window_days=30,
-                        card_fields=("legal_name", "inn", "new_to_1c"), card_rule="FR-ONB-02"),
+                        card_fields=("legal_name", "inn", "new_to_1c"), card_rule="FR-ONB-02",
+                        self_extension=(2, 8), self_correction_minutes=10, correction_rule="FR-SUB-12"),
     "fresh_kz": Profile("fresh_kz", "1С:Фреш Казахстан", "KZ", MOSCOW, 30, "FK-ONB-01", "info@1cfresh.kz", transfer_window_days=14,
                         customer_country="KZ", card_fields=("legal_name", "bin_iin"), card_rule="FK-ONB-02",
+                        correction_rule="FK-SUB-12",
                         extra={"support_hours_tz": str(ALMATY)}),
     "medicine": Profile("medicine", "1С:Медицина через Интернет", "RU", MOSCOW, 30, "MED-ONB-05", "medfresh@1c.ru",
                         certificate_batch=time(10, 0), certificate_mailboxes=("af@1c.ru", "medfresh@1c.ru"),
-                        card_fields=("legal_name", "inn", "kpp", "phone", "email"), card_rule="MED-ONB-08"),
+                        card_fields=("legal_name", "inn", "kpp", "phone", "email"), card_rule="MED-ONB-08",
+                        self_extension=(1, 1), self_correction_minutes=10, correction_rule="FR-SUB-12",
+                        invitation_fields=("email", "user_name", "phone", "organisation", "inn", "timezone"),
+                        requires_certificate=True),
     "rarus": Profile("rarus", "1С-Рарус «Аренда 1С»", "RU", MOSCOW, 14, "RA-ONB-01", "oblako@rarus.ru", max_trial_users=5,
                         card_fields=("legal_name", "inn", "email"), card_rule="RA-ONB-05"),
 }

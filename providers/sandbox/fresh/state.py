@@ -1,0 +1,408 @@
+"""The Service Manager of one Fresh-family cloud, in memory: invitations, subscribers, subscriptions.
+
+Rules come from the provider profile (providers/profiles.py) and the pricing
+catalog; prices and discounts from the same engine the hub uses, with the
+partner standing configured in the sandbox.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from pricing import (
+    MOSCOW,
+    Catalog,
+    FreshEngine,
+    PartnerStanding,
+    PricingError,
+    SubscriptionPriceRequest,
+    add_months,
+    month_key,
+)
+from pricing.catalog import CatalogError, Tariff
+from pricing.engines.fresh_price import invoice_due
+
+from ...profiles import Profile
+from ..clock import SandboxClock
+from ..faults import StatementDefects
+
+CARD_KEYS = ("legal_name", "inn", "kpp", "bin_iin", "phone", "email", "new_to_1c")
+FIRST_SUBSCRIBER = 1001
+SELF_EXTENSION_DAYS = 7
+PROMISED_PAYMENT_DAYS = 7
+STANDARD_TRIAL = "Пробный период"
+
+
+class Refusal(Exception):
+    """The provider's refusal: an error code, a message and, where known, the rule id."""
+
+    def __init__(self, code: int, message: str, rule: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.rule = code, message, rule
+
+
+def not_found(what: str) -> Refusal:
+    return Refusal(10404, f"{what} not found")
+
+
+def bad(message: str) -> Refusal:
+    return Refusal(10400, message)
+
+
+def refuse(rule: str, message: str) -> Refusal:
+    return Refusal(10422, message, rule)
+
+
+@dataclass
+class Invitation:
+    id: int
+    email: str
+    tariff: str
+    trial_days: int
+    fields: dict[str, Any]
+    sent_at: datetime
+    status: str = "sent"  # sent → activated | blocked
+    subscriber: int | None = None
+    activated_at: datetime | None = None
+
+
+@dataclass
+class Subscriber:
+    number: int
+    card: dict[str, Any]
+    trial_tariff: str
+    trial_start: date
+    trial_end: date
+    invitation: int
+    promised_days_pending: int = 0
+
+
+@dataclass
+class Subscription:
+    number: int
+    subscriber: int
+    tariff_code: str | None
+    tariff: str
+    kind: str  # main | enhanced | upgrade
+    start: date
+    end: date
+    months_charged: int
+    quantity: int
+    retail: Decimal
+    discount_percent: int
+    amount: Decimal
+    partner_monthly: Decimal | None
+    monthly: bool
+    created_at: datetime
+    main: int | None = None
+    extended_until: date | None = None
+    extension: str | None = None  # "self_extension" | "promised_payment"
+
+
+@dataclass
+class FreshPartner:
+    account: int = 48  # the partner's own subscriber number
+    login: str = "partner"
+    password: str = "sandbox"
+    standing: PartnerStanding = field(default_factory=PartnerStanding)
+
+
+class FreshSandboxState:
+    def __init__(self, profile: Profile, catalog: Catalog, clock: SandboxClock, partner: FreshPartner,
+                 certificates: Any = None, activation_delay: float = 60.0) -> None:
+        self.profile, self.catalog, self.clock, self.partner = profile, catalog, clock, partner
+        self.engine = FreshEngine(catalog)
+        self.certificates = certificates
+        self.activation_delay = activation_delay
+        self.invitations: dict[int, Invitation] = {}
+        self.subscribers: dict[int, Subscriber] = {}
+        self.subscriptions: dict[int, Subscription] = {}
+        self._next = {"invitation": 1, "subscriber": FIRST_SUBSCRIBER, "subscription": 1}
+
+    # --- time -------------------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.now().astimezone(MOSCOW).date()
+
+    def _id(self, kind: str) -> int:
+        value = self._next[kind]
+        self._next[kind] += 1
+        return value
+
+    def tick(self) -> None:
+        """Let the customers act: invitations past the activation delay become subscribers."""
+        due = self.now() - timedelta(seconds=self.activation_delay)
+        for invitation in self.invitations.values():
+            if invitation.status == "sent" and invitation.sent_at <= due:
+                self.activate(invitation.id)
+
+    # --- invitations (FAM-ONB-01…03, MED-ONB-04…06) -----------------------------------------------------
+    def send_invitation(self, params: dict[str, Any]) -> Invitation:
+        missing = [f for f in self.profile.invitation_fields if not params.get(f)]
+        if missing:
+            rule = "MED-ONB-04" if len(self.profile.invitation_fields) > 1 else "FAM-ONB-01"
+            raise refuse(rule, f"the invitation lacks: {', '.join(missing)}")
+        email = str(params["email"]).strip().lower()
+        if self.profile.requires_certificate and not self.certificates.is_issued(email, self.now()):
+            raise refuse("MED-ONB-04", f"{email} has no issued Континент-АП certificate: request it first (MED-ONB-02)")
+        tariff, days = self._trial_tariff(params.get("tariff"))
+        invitation = Invitation(self._id("invitation"), email, tariff, days,
+                                {k: params[k] for k in self.profile.invitation_fields if k in params}, self.now())
+        self.invitations[invitation.id] = invitation
+        return invitation
+
+    def _trial_tariff(self, ref: str | None) -> tuple[str, int]:
+        trials = self.catalog.tariffs_of("trial")
+        if ref is None:
+            return (trials[0].name, trials[0].days or self.profile.trial_days) if trials else (STANDARD_TRIAL, self.profile.trial_days)
+        tariff = self.catalog.tariff(ref)
+        if tariff is None:
+            raise bad(f"unknown tariff {ref!r}")
+        if tariff.kind != "trial":
+            raise refuse("FAM-ONB-02", f"{tariff.label!r} is a paid tariff; it can never be an invitation's initial tariff")
+        return tariff.name, tariff.days or self.profile.trial_days
+
+    def invitation(self, invitation_id: int) -> Invitation:
+        self.tick()
+        if invitation_id not in self.invitations:
+            raise not_found(f"invitation {invitation_id}")
+        return self.invitations[invitation_id]
+
+    def block_invitation(self, invitation_id: int) -> Invitation:
+        invitation = self.invitation(invitation_id)
+        if invitation.status != "sent":
+            raise refuse("FAM-ONB-01", f"invitation {invitation_id} is {invitation.status}; only a pending one can be blocked")
+        invitation.status = "blocked"
+        return invitation
+
+    def activate(self, invitation_id: int) -> Invitation:
+        invitation = self.invitations.get(invitation_id)
+        if invitation is None:
+            raise not_found(f"invitation {invitation_id}")
+        if invitation.status != "sent":
+            return invitation
+        number = self._id("subscriber")
+        start = self.today()
+        card = {k: None for k in CARD_KEYS}
+        card.update(email=invitation.email, legal_name=invitation.fields.get("organisation"),
+                    inn=invitation.fields.get("inn"), phone=invitation.fields.get("phone"))
+        self.subscribers[number] = Subscriber(number, card, invitation.tariff, start,
+                                              start + timedelta(days=invitation.trial_days - 1), invitation.id)
+        invitation.status, invitation.subscriber, invitation.activated_at = "activated", number, self.now()
+        return invitation
+
+    # --- subscribers and their cards (FAM-ONB-04, FR-ONB-02, FK-ONB-02, MED-ONB-08) ---------------------
+    def subscriber(self, number: Any) -> Subscriber:
+        self.tick()
+        try:
+            return self.subscribers[int(number)]
+        except (KeyError, TypeError, ValueError):
+            raise not_found(f"subscriber {number}") from None
+
+    def update_card(self, number: Any, changes: dict[str, Any]) -> Subscriber:
+        subscriber = self.subscriber(number)
+        unknown = sorted(set(changes) - set(CARD_KEYS))
+        if unknown:
+            raise bad(f"unknown card fields: {', '.join(unknown)}")
+        subscriber.card.update(changes)
+        return subscriber
+
+    def card_missing(self, subscriber: Subscriber) -> list[str]:
+        card = subscriber.card
+        return [f for f in self.profile.card_fields if card.get(f) is None or card.get(f) == "" or
+                (f == "legal_name" and "@" in str(card[f]))]
+
+    # --- subscriptions (RULES §3) -----------------------------------------------------------------------
+    def subscription(self, number: Any) -> Subscription:
+        try:
+            return self.subscriptions[int(number)]
+        except (KeyError, TypeError, ValueError):
+            raise not_found(f"subscription {number}") from None
+
+    def _tariff(self, ref: Any) -> Tariff:
+        tariff = self.catalog.tariff(str(ref)) if ref is not None else None
+        if tariff is None:
+            raise bad(f"unknown tariff {ref!r}")
+        return tariff
+
+    def _price(self, **fields: Any):
+        request = msgspec.convert({"provider": self.profile.provider, **fields}, SubscriptionPriceRequest)
+        try:
+            return self.engine.price(request, self.partner.standing, self.today())
+        except PricingError as exc:
+            raise Refusal(10422, exc.message, exc.rule) from None
+
+    def _store(self, subscriber: Subscriber, tariff: Tariff, kind: str, price: Any, quantity: int = 1,
+               main: int | None = None) -> Subscription:
+        subscription = Subscription(
+            self._id("subscription"), subscriber.number, tariff.code, tariff.name, kind, price.start, price.end,
+            price.months_charged, quantity, price.retail_price, price.discount_percent, price.partner_cost,
+            price.partner_monthly, tariff.monthly, self.now(), main)
+        self.subscriptions[subscription.number] = subscription
+        return subscription
+
+    def _mains(self, subscriber: Subscriber) -> list[Subscription]:
+        return [s for s in self.subscriptions.values() if s.subscriber == subscriber.number and s.kind == "main"]
+
+    def create_main(self, params: dict[str, Any]) -> Subscription:
+        subscriber = self.subscriber(params.get("subscriber"))
+        tariff = self._tariff(params.get("tariff"))
+        if tariff.kind == "trial":
+            raise refuse("FAM-ONB-02", f"{tariff.label!r} is an invitation's tariff, not a paid subscription")
+        missing = self.card_missing(subscriber)
+        if missing:
+            raise refuse("FAM-ONB-04", f"fill the subscriber card first ({self.profile.card_rule}): {', '.join(missing)}")
+        start = _date(params.get("start")) or self.today()
+        self._no_downgrade(subscriber, tariff, start)
+        previous = len(self._mains(subscriber))
+        kind = "first" if previous == 0 else "first_renewal" if previous == 1 else "renewal"
+        price = self._price(kind=kind, tariff=tariff.code or tariff.name, months=params.get("months"), start=start.isoformat(),
+                            customer={"new_to_1c": subscriber.card.get("new_to_1c")})
+        customer_price = params.get("customer_price")
+        if customer_price is not None and Decimal(str(customer_price)) < price.retail_price:
+            raise refuse("FAM-SUB-03", f"a customer price below retail ({price.retail_price}) is dumping")
+        subscription = self._store(subscriber, tariff, "main", price)
+        if subscriber.promised_days_pending:
+            subscription.end -= timedelta(days=subscriber.promised_days_pending)  # FAM-SUB-07
+            subscriber.promised_days_pending = 0
+        return subscription
+
+    def _no_downgrade(self, subscriber: Subscriber, tariff: Tariff, start: date) -> None:
+        """FAM-SUB-10: a lower tariff only after the current one ends (помесячно ones may be shortened)."""
+        new_level = _monthly_level(tariff)
+        for current in self._mains(subscriber):
+            if current.start <= start <= current.end and not current.monthly:
+                if new_level < _monthly_level(self._tariff(current.tariff_code or current.tariff)):
+                    raise refuse("FAM-SUB-10", f"no downgrade: {current.tariff!r} runs until {current.end.isoformat()}")
+
+    def create_addon(self, params: dict[str, Any]) -> Subscription:
+        main = self._main_of(params)
+        kind = {"sessions": "addon_sessions", "bases": "addon_bases"}.get(str(params.get("kind")))
+        if kind is None:
+            raise bad("kind is 'sessions' or 'bases'")
+        quantity = int(params.get("quantity") or 1)
+        tariff = self.catalog.tariffs_of(kind)[0]
+        price = self._price(kind=kind, tariff=tariff.name, start=(_date(params.get("start")) or self.today()).isoformat(),
+                            quantity=quantity, main={"start": main.start.isoformat(), "end": main.end.isoformat()})
+        return self._store(self.subscriber(main.subscriber), tariff, "enhanced", price, quantity, main.number)
+
+    def create_upgrade(self, params: dict[str, Any]) -> Subscription:
+        main = self._main_of(params)
+        tariff = self._tariff(params.get("tariff") or self.catalog.default_tariffs.get("upgrade"))
+        if tariff.kind != "upgrade":
+            raise bad(f"{tariff.label!r} is not an upgrade tariff")
+        if tariff.upgrade_from and tariff.upgrade_from not in (main.tariff, main.tariff_code):
+            raise refuse("FAM-SUB-09", f"{tariff.label!r} upgrades {tariff.upgrade_from!r}, not {main.tariff!r}")
+        price = self._price(kind="upgrade", tariff=tariff.code or tariff.name,
+                            start=(_date(params.get("start")) or self.today()).isoformat(),
+                            main={"start": main.start.isoformat(), "end": main.end.isoformat()})
+        return self._store(self.subscriber(main.subscriber), tariff, "upgrade", price, main=main.number)
+
+    def _main_of(self, params: dict[str, Any]) -> Subscription:
+        main = self.subscription(params.get("main"))
+        if main.kind != "main":
+            raise bad(f"subscription {main.number} is not a main subscription")
+        return main
+
+    def renew(self, params: dict[str, Any]) -> Subscription:
+        """FAM-SUB-08: a renewal is a new subscription copying the previous one, with a new period."""
+        previous = self.subscription(params.get("subscription"))
+        start = _date(params.get("start")) or previous.end + timedelta(days=1)
+        return self.create_main({"subscriber": previous.subscriber, "tariff": previous.tariff_code or previous.tariff,
+                                 "start": start.isoformat(), "months": params.get("months") or previous.months_charged,
+                                 "customer_price": params.get("customer_price")})
+
+    def prolong(self, params: dict[str, Any]) -> Subscription:
+        """FAM-SUB-06 self-extension of a running subscription; FAM-SUB-07 promised payment of an ended one."""
+        subscription = self.subscription(params.get("subscription"))
+        if self.profile.self_extension is None:
+            raise refuse("FAM-SUB-06", f"{self.profile.title} offers no self-service extension")
+        if subscription.extension is not None:
+            raise refuse("FAM-SUB-06", "the free 7-day extension is used once per subscription")
+        today = self.today()
+        subscription.extended_until = today + timedelta(days=SELF_EXTENSION_DAYS - 1)
+        if today <= subscription.end:
+            subscription.extension = "self_extension"
+        else:
+            subscription.extension = "promised_payment"
+            self.subscriber(subscription.subscriber).promised_days_pending = PROMISED_PAYMENT_DAYS
+        return subscription
+
+    def correct(self, params: dict[str, Any]) -> Subscription:
+        """FR-SUB-12 / FK-SUB-12: the partner corrects a subscription itself only within the profile's window."""
+        subscription = self.subscription(params.get("subscription"))
+        window = timedelta(minutes=self.profile.self_correction_minutes)
+        if self.now() - subscription.created_at > window:
+            raise refuse(self.profile.correction_rule or "FR-SUB-12",
+                         f"too late to correct it here: write to {self.profile.mailbox} with the partner code, "
+                         f"subscriber number and subscription number")
+        if subscription.kind != "main":
+            raise bad("only a main subscription's period can be corrected here")
+        start = _date(params.get("start")) or subscription.start
+        months = int(params.get("months") or subscription.months_charged)
+        price = self._price(kind="first", tariff=subscription.tariff_code or subscription.tariff, months=months,
+                            start=start.isoformat())
+        subscription.start, subscription.end, subscription.months_charged = price.start, price.end, price.months_charged
+        subscription.retail, subscription.amount = price.retail_price, price.partner_cost
+        subscription.partner_monthly = price.partner_monthly
+        return subscription
+
+    def applications(self, subscriber: Subscriber) -> list[str]:
+        today = self.today()
+        tariffs = [subscriber.trial_tariff] if today <= subscriber.trial_end else []
+        tariffs += [s.tariff_code or s.tariff for s in self.subscriptions.values()
+                    if s.subscriber == subscriber.number and s.start <= today <= max(s.end, s.extended_until or s.end)]
+        apps: dict[str, None] = {}
+        for ref in tariffs:
+            tariff = self.catalog.tariff(ref)
+            if tariff:
+                apps.update(dict.fromkeys(tariff.applications))
+        return list(apps)
+
+    # --- the monthly partner invoice (FR-PRICE-02, FK-PRICE-02, MED-PRICE-01) ---------------------------
+    def statement(self, month: str, defects: StatementDefects) -> list[dict[str, Any]]:
+        lines = []
+        for s in sorted(self.subscriptions.values(), key=lambda s: s.number):
+            term = self.catalog.invoice_monthly if s.monthly else self.catalog.invoice_regular
+            if s.monthly and s.partner_monthly is not None and term is not None:
+                first = add_months(s.start.replace(day=1), term.month_offset)
+                months = [month_key(add_months(first, i)) for i in range(max(s.months_charged, 1))]
+                amount = s.partner_monthly
+            else:
+                months = [month_key(invoice_due(term, s.created_at.astimezone(MOSCOW).date(), s.start) or s.start)]
+                amount = s.amount
+            if month in months:
+                lines.append({"subscription": s.number, "subscriber": s.subscriber, "tariff": s.tariff,
+                              "period_start": s.start.isoformat(), "period_end": s.end.isoformat(),
+                              "retail": s.retail, "discount_percent": s.discount_percent, "amount": amount})
+        return _with_defects(lines, defects)
+
+
+def _with_defects(lines: list[dict[str, Any]], defects: StatementDefects) -> list[dict[str, Any]]:
+    result = lines[defects.missing:]
+    for line in result[: defects.wrong_discount]:
+        line["discount_percent"] += 5
+    return result + [dict(line) for line in result[: defects.duplicate]]
+
+
+def _monthly_level(tariff: Tariff) -> Decimal:
+    """How high a tariff stands: its 1-month retail, the closest the catalog gives to a level."""
+    try:
+        return tariff.price_for(1)[0]
+    except CatalogError:
+        return Decimal(0)
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise bad(f"not a date: {value!r}") from None

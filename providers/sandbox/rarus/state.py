@@ -1,0 +1,268 @@
+"""The 1С-Рарус partner cabinet in memory: trial requests, clients, invoices, payments, agent reports."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from pricing import (
+    MOSCOW,
+    Catalog,
+    Money,
+    PartnerStanding,
+    QuoteRequest,
+    RarusEngine,
+    add_months,
+    calendar_month_invoice_period,
+    month_key,
+)
+
+from ...profiles import PROFILES
+from ..clock import SandboxClock
+
+TRIAL_DAYS = PROFILES["rarus"].trial_days  # RA-ONB-01
+MAX_TRIAL_USERS = PROFILES["rarus"].max_trial_users or 5
+FIRST_ACCOUNT = 10001
+RENEWAL_INVOICE_DAY = 20  # RA-BILL-01: monthly payers get the next invoice on the 20th
+QUARTER_STARTS = {1: 1, 2: 4, 3: 7, 4: 10}
+
+
+class CabinetError(Exception):
+    def __init__(self, status: int, code: str, message: str, rule: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.rule = status, code, message, rule
+
+
+@dataclass
+class RarusPartner:
+    code: str = "0320"  # the 4-character cabinet code (RA-ONB-08)
+    profile_code: str = "0320"  # what the partner filled in its cabinet profile (RA-COMM-03)
+    name: str = "ООО Партнер"
+    token: str = "sandbox-token"
+    agent_fee_percent: Decimal = Decimal("20")  # RA-COMM-01: per sub-agent contract
+
+
+@dataclass
+class TrialRequest:
+    id: int
+    customer: dict[str, Any]
+    products: list[str]
+    users: int
+    submitted_at: datetime
+    credentials_at: datetime
+    via: str  # "partner" (attributed, RA-ONB-06) or "site"
+    status: str = "processing"  # processing → done
+    login: str | None = None
+
+
+@dataclass
+class Client:
+    login: str
+    customer: dict[str, Any]
+    attributed: bool
+    status: str  # trial | paying | blocked | deleted (RA-ONB-11)
+    trial_end: date
+    seat_plan: list[dict[str, Any]]
+    options: list[str]
+    monthly: Decimal
+    paid_through: date | None = None
+    advance: Decimal = Decimal("0")
+    pending_change: dict[str, Any] | None = None
+
+
+@dataclass
+class Invoice:
+    id: int
+    login: str
+    kind: str  # conversion | renewal | surcharge
+    period_start: date
+    period_end: date
+    amount: Decimal
+    months: dict[str, Decimal]  # what each calendar month of the period is paid
+    status: str = "unpaid"
+
+
+@dataclass
+class RarusSandboxState:
+    catalog: Catalog
+    clock: SandboxClock
+    partner: RarusPartner = field(default_factory=RarusPartner)
+    credentials_delay: timedelta = timedelta(minutes=15)  # RA-ONB-03: 10–20 minutes
+    requests: dict[int, TrialRequest] = field(default_factory=dict)
+    clients: dict[str, Client] = field(default_factory=dict)
+    invoices: dict[int, Invoice] = field(default_factory=dict)
+    _accounts: int = FIRST_ACCOUNT
+
+    def __post_init__(self) -> None:
+        self.engine = RarusEngine(self.catalog)
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(MOSCOW).date()
+
+    # --- trials (RA-ONB-01…06) --------------------------------------------------------------------------
+    def request_trial(self, body: dict[str, Any], via: str = "partner") -> TrialRequest:
+        customer = body.get("customer") or {}
+        missing = [f"customer.{f}" for f in ("name", "inn", "email") if not customer.get(f)]
+        products = list(body.get("products") or [])
+        missing += [] if products else ["products"]
+        if via == "partner" and (body.get("partner") or {}).get("code") != self.partner.code:
+            missing.append("partner.code")
+        if missing:
+            raise CabinetError(422, "incomplete_request", f"the trial request lacks: {', '.join(missing)}", "RA-ONB-02")
+        unknown = [p for p in products if self.catalog.configuration(p) is None]
+        if unknown:
+            raise CabinetError(422, "unknown_product", f"unknown products: {', '.join(unknown)}")
+        users = body.get("users")
+        if not isinstance(users, int) or users < 1:
+            raise CabinetError(422, "bad_users", "users: a whole number of at least 1", "RA-ONB-02")
+        if users > MAX_TRIAL_USERS:
+            raise CabinetError(422, "trial_users_limit", f"a trial has at most {MAX_TRIAL_USERS} users", "RA-ONB-01")
+        now = self.clock.now()
+        request = TrialRequest(len(self.requests) + 1, dict(customer), products, users, now,
+                               now + self.credentials_delay, via)
+        self.requests[request.id] = request
+        return request
+
+    def complete(self, request: TrialRequest) -> None:
+        if request.status == "done":
+            return
+        login = f"1R{self._accounts:05d}U1"  # RA-ONB-04
+        self._accounts += 1
+        seat_plan = [{"users": request.users, "configurations": request.products, "mode": "alternate"}]
+        self.clients[login] = Client(login, request.customer, request.via == "partner", "trial",
+                                     self.today() + timedelta(days=TRIAL_DAYS - 1), seat_plan, [],
+                                     self.monthly(seat_plan, []))
+        request.status, request.login = "done", login
+
+    def tick(self) -> None:
+        now, today = self.clock.now(), self.today()
+        for request in self.requests.values():
+            if request.status == "processing" and request.credentials_at <= now:
+                self.complete(request)
+        for client in self.clients.values():
+            if client.status == "trial" and today > client.trial_end:
+                client.status = "blocked"
+            if client.status == "paying" and client.paid_through and today > client.paid_through:
+                client.status = "blocked"
+            self._renewal_invoice(client, today)
+
+    def _renewal_invoice(self, client: Client, today: date) -> None:
+        """RA-BILL-01: on the 20th a monthly payer whose paid period ends this month gets the next invoice."""
+        if client.status != "paying" or client.paid_through is None or today.day < RENEWAL_INVOICE_DAY:
+            return
+        if client.paid_through != today.replace(day=calendar.monthrange(today.year, today.month)[1]):
+            return
+        start = client.paid_through + timedelta(days=1)
+        if any(i.login == client.login and i.period_start == start for i in self.invoices.values()):
+            return
+        self._invoice(client.login, "renewal", start, add_months(start, 1) - timedelta(days=1), client.monthly)
+
+    # --- clients, conversion and changes (RA-BILL-01, RA-BILL-02) -----------------------------------------
+    def client(self, login: str) -> Client:
+        self.tick()
+        if login not in self.clients or self.clients[login].status == "deleted":
+            raise CabinetError(404, "not_found", f"no client {login}")
+        return self.clients[login]
+
+    def monthly(self, seat_plan: list[dict[str, Any]], options: list[str]) -> Decimal:
+        need = msgspec.convert({"region": "ru", "months": 1, "seat_plan": seat_plan, "options": options}, QuoteRequest)
+        offer = self.engine.quote(need, PartnerStanding(), self.today())
+        if not offer.eligible or offer.monthly_price is None:
+            raise CabinetError(422, "beyond_limits", offer.reason or "not priced", "RA-PRICE-05")
+        return offer.monthly_price
+
+    def _invoice(self, login: str, kind: str, start: date, end: date, monthly: Decimal) -> Invoice:
+        months = _month_shares(start, end, monthly)
+        invoice = Invoice(len(self.invoices) + 1, login, kind, start, end, sum(months.values(), Decimal("0")), months)
+        self.invoices[invoice.id] = invoice
+        return invoice
+
+    def convert(self, login: str, body: dict[str, Any]) -> Invoice:
+        client = self.client(login)
+        if client.status not in ("trial", "blocked") or client.paid_through is not None:
+            raise CabinetError(409, "already_paying", f"{login} is {client.status}; change it with a change request")
+        seat_plan, options = body.get("seat_plan") or client.seat_plan, list(body.get("options") or [])
+        client.seat_plan, client.options, client.monthly = seat_plan, options, self.monthly(seat_plan, options)
+        months = body.get("months") or 1
+        if not isinstance(months, int) or months < 1:
+            raise CabinetError(422, "bad_months", "months: a whole number of at least 1")
+        start, end = calendar_month_invoice_period(self.today(), months)
+        return self._invoice(login, "conversion", start, end, client.monthly)
+
+    def change(self, login: str, body: dict[str, Any]) -> dict[str, Any]:
+        """RA-BILL-02: a trial changes free; a paying client's rise is a surcharge applied after payment,
+        its fall an advance for later periods."""
+        client = self.client(login)
+        seat_plan, options = body.get("seat_plan") or client.seat_plan, list(body.get("options", client.options))
+        monthly = self.monthly(seat_plan, options)
+        if client.status == "trial" or client.paid_through is None:
+            client.seat_plan, client.options, client.monthly = seat_plan, options, monthly
+            return {"applied": True, "monthly": monthly, "rule": "RA-BILL-02"}
+        remaining = _month_shares(self.today(), client.paid_through, monthly - client.monthly)
+        difference = sum(remaining.values(), Decimal("0"))
+        if difference > 0:
+            invoice = self._invoice(login, "surcharge", self.today(), client.paid_through, monthly - client.monthly)
+            client.pending_change = {"seat_plan": seat_plan, "options": options, "monthly": monthly, "invoice": invoice.id}
+            return {"applied": False, "surcharge_invoice": invoice.id, "amount": invoice.amount, "rule": "RA-BILL-02"}
+        client.seat_plan, client.options, client.monthly = seat_plan, options, monthly
+        client.advance += -difference
+        return {"applied": True, "monthly": monthly, "advance": client.advance, "rule": "RA-BILL-02"}
+
+    def pay(self, invoice_id: int) -> Invoice:
+        invoice = self.invoices.get(invoice_id)
+        if invoice is None:
+            raise CabinetError(404, "not_found", f"no invoice {invoice_id}")
+        if invoice.status == "paid":
+            return invoice
+        invoice.status = "paid"
+        client = self.clients[invoice.login]
+        if invoice.kind == "surcharge" and client.pending_change and client.pending_change["invoice"] == invoice.id:
+            change = client.pending_change
+            client.seat_plan, client.options, client.monthly = change["seat_plan"], change["options"], change["monthly"]
+            client.pending_change = None
+        else:
+            client.status, client.paid_through = "paying", max(client.paid_through or invoice.period_end, invoice.period_end)
+        return invoice
+
+    # --- agent reports (RA-COMM-01…03) ------------------------------------------------------------------
+    def agent_report(self, year: int, quarter: int) -> tuple[date, list[dict[str, Any]]]:
+        if quarter not in QUARTER_STARTS:
+            raise CabinetError(400, "bad_quarter", "a quarter is Q1–Q4")
+        if len(self.partner.profile_code or "") != 4:
+            raise CabinetError(404, "no_documents", "the partner code in the profile is missing or not in 4-character form",
+                               "RA-COMM-03")
+        first = date(year, QUARTER_STARTS[quarter], 1)
+        quarter_months = {month_key(add_months(first, i)) for i in range(3)}
+        rows = []
+        for invoice in sorted(self.invoices.values(), key=lambda i: i.id):
+            client = self.clients[invoice.login]
+            if invoice.status != "paid" or not client.attributed:  # RA-ONB-06
+                continue
+            for month, amount in invoice.months.items():
+                if month in quarter_months:
+                    fee = Money(amount, "RUB").percent(self.partner.agent_fee_percent).amount
+                    rows.append({"report_date": first.isoformat(), "login": client.login, "month": month,
+                                 "amount_paid": amount, "fee": fee})
+        if not rows:
+            raise CabinetError(404, "no_documents", "no paying customers in this quarter", "RA-COMM-03")
+        return first, rows
+
+
+def _month_shares(start: date, end: date, monthly: Decimal) -> dict[str, Decimal]:
+    """What each calendar month of [start, end] costs at ``monthly``; a part month by its days
+    (the manual gives whole-month periods but no rule for the part month: **unverified**)."""
+    shares: dict[str, Decimal] = {}
+    day = start
+    while day <= end:
+        days_in_month = calendar.monthrange(day.year, day.month)[1]
+        month_end = day.replace(day=days_in_month)
+        last = min(end, month_end)
+        covered = (last - day).days + 1
+        share = monthly if covered == days_in_month else Money(monthly * covered / days_in_month, "RUB").rounded().amount
+        shares[month_key(day)] = Money(share, "RUB").rounded().amount
+        day = last + timedelta(days=1)
+    return shares
