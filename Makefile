@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/hub serve --host $(HOST) --port $(PORT)
+	$(BIN)/hub up --host $(HOST) --port $(PORT)
 
 test: $(STAMP) postgres
 	$(BIN)/python -m pytest

@@ -1,6 +1,8 @@
 """The ``hub`` command.
 
+    hub up [--host H] [--port P]     the provider sandboxes and the API together (what `make run` does)
     hub serve [--host H] [--port P] [--catalog-dir DIR]
+    hub sandboxes [--host H]         the provider sandboxes on loopback ports; prints their addresses
     hub quote FILE|- [--partner ID]  a quote request (JSON) → the response of POST /api/v1/quotes
     hub price FILE|- [--partner ID]  a subscription price request → POST /api/v1/prices/subscription
     hub catalog PROVIDER             the loaded catalog, as GET /api/v1/catalog/{provider}
@@ -23,17 +25,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import CatalogError, PricingError, QuoteRequest, SubscriptionPriceRequest
 
 from .caller import ROLES
 from .clock import SystemClock
 from .db import Database
-from .services import partners
 from .problems import from_error, from_msgspec, problem
+from .services import partners
 from .settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -67,6 +68,38 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
+
+
+def _start_sandboxes(args: argparse.Namespace):
+    from pricing import load_catalogs
+    from providers.sandbox import DEFAULT_PORTS, start_sandboxes
+
+    sandboxes = start_sandboxes(args.sandbox_host, DEFAULT_PORTS, load_catalogs(_settings(args).catalog_dir))
+    for name, address in sandboxes.addresses().items():
+        print(f"{name:16} {address}", flush=True)
+    return sandboxes
+
+
+def _sandboxes(args: argparse.Namespace) -> int:
+    import time
+
+    sandboxes = _start_sandboxes(args)
+    print("sandboxes running; Ctrl-C stops them", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        sandboxes.stop()
+
+
+def _up(args: argparse.Namespace) -> int:
+    sandboxes = _start_sandboxes(args)
+    try:
+        return _serve(args)
+    finally:
+        sandboxes.stop()
 
 
 def _compute(args: argparse.Namespace) -> int:
@@ -163,6 +196,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(run=_serve)
+    up = commands.add_parser("up", help="start the provider sandboxes and the HTTP API")
+    up.add_argument("--host")
+    up.add_argument("--port", type=int)
+    up.add_argument("--sandbox-host", default="127.0.0.1")
+    up.add_argument("--catalog-dir")
+    up.set_defaults(run=_up)
+    sandboxes = commands.add_parser("sandboxes", help="start the provider sandboxes on loopback ports")
+    sandboxes.add_argument("--sandbox-host", default="127.0.0.1")
+    sandboxes.add_argument("--catalog-dir")
+    sandboxes.set_defaults(run=_sandboxes)
     for name, what in (("quote", "a quote request"), ("price", "a subscription price request")):
         sub = commands.add_parser(name, help=f"price {what} read as JSON from FILE or - (stdin)")
         sub.add_argument("file", metavar="FILE|-")

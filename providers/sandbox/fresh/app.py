@@ -149,7 +149,8 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
 
     @post(EXECUTE + "/{method:path}", status_code=200)
     async def execute_path(request: Request[Any, Any, Any], method: FromPath[str]) -> Response[Any]:
-        return await execute(request, method.strip("/"))
+        call_type, _, name = method.strip("/").partition("/")
+        return await execute(request, name if call_type == "usr" else method.strip("/"))
 
     @get("/a/adm/hs/ext_api/statements/{name:str}")
     async def statement(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:

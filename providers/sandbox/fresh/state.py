@@ -360,7 +360,8 @@ class FreshSandboxState:
                     if s.subscriber == subscriber.number and s.start <= today <= max(s.end, s.extended_until or s.end)]
         apps: dict[str, None] = {}
         for ref in tariffs:
-            tariff = self.catalog.tariff(ref)
+            # the standard trial opens what the provider's usual first tariff opens
+            tariff = self.catalog.tariff(ref) or self.catalog.tariff(self.catalog.default_tariffs.get("first", ""))
             if tariff:
                 apps.update(dict.fromkeys(tariff.applications))
         return list(apps)
