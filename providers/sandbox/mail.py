@@ -8,6 +8,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from litestar import Litestar, get
+from litestar.params import FromQuery
 
 LOOPBACK = "127.0.0.1"
 
@@ -45,7 +46,7 @@ class MailSink:
 
     def inbox(self) -> Litestar:
         @get("/messages", sync_to_thread=False)
-        def messages(to: str | None = None) -> list[dict[str, Any]]:
+        def messages(to: FromQuery[str | None] = None) -> list[dict[str, Any]]:
             return [asdict(m) for m in self.messages if to is None or to in m.rcpt_to]
 
         return Litestar([messages], debug=False)

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar, Request, Response, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from pricing import PartnerStanding
 
@@ -172,7 +172,7 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
             return envelope(refusal.code, refusal.message)
 
     @post("/partner", status_code=200, sync_to_thread=False)
-    def set_standing(data: dict[str, Any]) -> dict[str, Any]:
+    def set_standing(data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
         state.partner.standing = msgspec.convert(data, PartnerStanding)
         return {"standing": msgspec.to_builtins(state.partner.standing)}
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from litestar import Litestar, Request, Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from ..control import control_router
 from ..faults import Fault, FaultPlan
@@ -156,7 +156,7 @@ def create_rarus_sandbox(state: RarusSandboxState, plan: FaultPlan | None = None
             return _error(exc.status, exc.code, exc.message, exc.rule)
 
     @post("/partner", status_code=200, sync_to_thread=False)
-    def partner(data: dict[str, Any]) -> dict[str, Any]:
+    def partner(data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
         for key in ("code", "profile_code", "name", "token"):
             if key in data:
                 setattr(state.partner, key, str(data[key]))
