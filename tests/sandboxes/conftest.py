@@ -87,20 +87,21 @@ def _catalogs():
     return _CATALOGS
 
 
-@pytest.fixture
-def fresh_ru():
-    state, served = serve_fresh("fresh_ru")
+def _service_manager(provider: str):
+    _, served = serve_fresh(provider)
     with httpx.Client(base_url=served.url, auth=("partner", "sandbox"), timeout=10) as http:
         yield ServiceManager(http)
     served.stop()
+
+
+@pytest.fixture
+def fresh_ru():
+    yield from _service_manager("fresh_ru")
 
 
 @pytest.fixture
 def fresh_kz():
-    state, served = serve_fresh("fresh_kz")
-    with httpx.Client(base_url=served.url, auth=("partner", "sandbox"), timeout=10) as http:
-        yield ServiceManager(http)
-    served.stop()
+    yield from _service_manager("fresh_kz")
 
 
 @dataclass
