@@ -74,7 +74,8 @@ def _start_sandboxes(args: argparse.Namespace):
     from pricing import load_catalogs
     from providers.sandbox import DEFAULT_PORTS, start_sandboxes
 
-    sandboxes = start_sandboxes(args.sandbox_host, DEFAULT_PORTS, load_catalogs(_settings(args).catalog_dir))
+    ports = None if getattr(args, "free_ports", False) else DEFAULT_PORTS
+    sandboxes = start_sandboxes(args.sandbox_host, ports, load_catalogs(_settings(args).catalog_dir))
     for name, address in sandboxes.addresses().items():
         print(f"{name:16} {address}", flush=True)
     return sandboxes
@@ -205,6 +206,7 @@ def parser() -> argparse.ArgumentParser:
     sandboxes = commands.add_parser("sandboxes", help="start the provider sandboxes on loopback ports")
     sandboxes.add_argument("--sandbox-host", default="127.0.0.1")
     sandboxes.add_argument("--catalog-dir")
+    sandboxes.add_argument("--free-ports", action="store_true", help="any free ports instead of the fixed 81xx ones")
     sandboxes.set_defaults(run=_sandboxes)
     for name, what in (("quote", "a quote request"), ("price", "a subscription price request")):
         sub = commands.add_parser(name, help=f"price {what} read as JSON from FILE or - (stdin)")

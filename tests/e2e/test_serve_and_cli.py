@@ -122,3 +122,22 @@ def test_revoked_key_is_refused(server, tenant):
 def test_cli_catalog_dir_option(tenant, tmp_path):
     result = hub("catalog", "rarus", "--catalog-dir", str(tmp_path))
     assert result.returncode == 1 and "catalog file not found" in json.loads(result.stderr)["detail"]
+
+
+def test_hub_sandboxes_prints_working_addresses():
+    process = subprocess.Popen([sys.executable, "-m", "hub.cli", "sandboxes", "--free-ports"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        addresses = {}
+        assert process.stdout is not None
+        for line in process.stdout:  # one "name address" line per sandbox, then "sandboxes running"
+            if line.startswith("sandboxes running"):
+                break
+            name, address = line.split()
+            addresses[name] = address
+        assert {"fresh_ru", "fresh_kz", "medicine", "rarus", "medicine_smtp", "mail_sink_smtp"} <= set(addresses)
+        for name in ("fresh_ru", "fresh_kz", "medicine", "rarus"):
+            assert httpx.get(addresses[name] + "/_control/clock").status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -179,3 +179,19 @@ def test_wire_errors(fresh_ru):
     for path in ("/a/adm/hs/ext_api/execute/usr/invitation/list", "/a/adm/hs/ext_api/execute/invitation/list"):
         by_path = fresh_ru.http.post(path, json={"general": {"type": "usr", "version": 1}, "auth": {"account": 48}})
         assert by_path.json()["general"]["error"] is False, path
+
+
+def test_fam_onb_01_invitation_needs_an_email_and_only_pending_ones_block(fresh_ru):
+    assert fresh_ru.refused("invitation/send")["rule"] == "FAM-ONB-01"
+    sent = fresh_ru.ok("invitation/send", email="a@b.ru")["invitation"]
+    assert fresh_ru.ok("invitation/block", id=sent["id"])["invitation"]["status"] == "blocked"
+    assert fresh_ru.refused("invitation/block", id=sent["id"])["rule"] == "FAM-ONB-01"
+    fresh_ru.advance(3600)
+    assert fresh_ru.ok("invitation/info", id=sent["id"])["invitation"]["subscriber"] is None  # a blocked one never activates
+
+
+def test_fk_sub_17_its_tariff_at_most_eleven_months(fresh_kz):
+    number = fresh_kz.onboard("a@b.kz", {"legal_name": "ТОО Береке", "bin_iin": "971240001315"})
+    refusal = fresh_kz.refused("account/customer_subscriptions/create", subscriber=number,
+                               tariff="ITSaaS РАСШИРЕННЫЙ для ИТС Каз.ПРОФ", months=12)
+    assert refusal["rule"] == "FK-SUB-17"

@@ -116,3 +116,11 @@ def test_ra_comm_01_02_03_quarterly_agent_report(rarus: Cabinet):
     assert sheet.max_row == 3
     rarus.http.post("/_control/partner", json={"profile_code": "320"})
     assert report(rarus, "2026-Q3.csv").json()["error"]["rule"] == "RA-COMM-03"
+
+
+def test_a_paying_client_is_not_converted_twice(rarus: Cabinet):
+    login = trial_client(rarus)
+    invoice = rarus.http.post(f"/api/v1/clients/{login}/conversion", json={"months": 1}).json()["invoice"]
+    rarus.http.post(f"/_control/invoices/{invoice['id']}/pay")
+    again = rarus.http.post(f"/api/v1/clients/{login}/conversion", json={"months": 1})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_paying"
