@@ -1,4 +1,82 @@
-"""Provider adapters (one ProviderAdapter per provider, httpx + tenacity, SMTP).
+"""Adapters: one per provider behind one ``ProviderAdapter`` interface, plus the e-mail channel.
 
-Empty on purpose: the adapters arrive with issue 5. Nothing imports this package yet.
+Errors: see ``errors.py`` (Transient, CircuitOpen, Rejected, NotFound, Misconfigured).
+``build_adapters(endpoints)`` makes one pooled client per provider for the process.
 """
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from .base import AccessHandle, AccessRequest, AccessStatus, ProviderAdapter, User
+from .breaker import CircuitBreaker
+from .errors import AdapterError, CircuitOpen, Misconfigured, NotFound, Rejected, Transient
+from .fresh import FreshAdapter
+from .http import DEFAULT_LIMITS, DEFAULT_TIMEOUT, HttpChannel
+from .mail import CertificateRequest, MailChannel, compose_certificate_request
+from .rarus import RarusAdapter
+from .retry import DEFAULT_POLICY, RetryPolicy, parse_retry_after, retry_delay, should_retry, with_retries
+
+FRESH_FAMILY = ("fresh_ru", "fresh_kz", "medicine")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a provider is and how the partner signs in there."""
+
+    base_url: str
+    login: str = "partner"
+    password: str = "sandbox"
+    account: int = 48  # Service Manager: the partner's own subscriber number
+    token: str = "sandbox-token"  # Rarus cabinet
+    partner_code: str = "0320"  # Rarus cabinet, 4 characters (RA-ONB-08)
+
+
+@dataclass(frozen=True)
+class MailEndpoint:
+    host: str
+    port: int
+    sender: str
+
+
+@dataclass
+class Adapters:
+    providers: dict[str, ProviderAdapter]
+    mail: MailChannel | None
+    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+
+    def health(self) -> dict[str, str]:
+        return {name: breaker.state for name, breaker in self.breakers.items()}
+
+    async def close(self) -> None:
+        for adapter in self.providers.values():
+            await adapter.close()
+
+
+def build_adapters(endpoints: dict[str, Endpoint], mail: MailEndpoint | None = None, *,
+                   policy: RetryPolicy = DEFAULT_POLICY, timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+                   breaker_threshold: int = 5, breaker_cooldown: float = 30.0) -> Adapters:
+    providers: dict[str, ProviderAdapter] = {}
+    breakers: dict[str, CircuitBreaker] = {}
+    for name, endpoint in endpoints.items():
+        breaker = breakers[name] = CircuitBreaker(name, breaker_threshold, breaker_cooldown)
+        if name in FRESH_FAMILY:
+            channel = HttpChannel(name, endpoint.base_url, auth=(endpoint.login, endpoint.password), timeout=timeout,
+                                  policy=policy, breaker=breaker)
+            providers[name] = FreshAdapter(name, channel, endpoint.account)
+        elif name == "rarus":
+            headers = {"Authorization": f"Bearer {endpoint.token}", "X-Partner-Code": endpoint.partner_code}
+            providers[name] = RarusAdapter(HttpChannel(name, endpoint.base_url, headers=headers, timeout=timeout,
+                                                       policy=policy, breaker=breaker))
+    channel = MailChannel(mail.host, mail.port, mail.sender, policy=policy) if mail else None
+    return Adapters(providers, channel, breakers)
+
+
+__all__ = [
+    "AccessHandle", "AccessRequest", "AccessStatus", "AdapterError", "Adapters", "CertificateRequest", "CircuitBreaker",
+    "CircuitOpen", "DEFAULT_LIMITS", "DEFAULT_POLICY", "DEFAULT_TIMEOUT", "Endpoint", "FreshAdapter", "HttpChannel",
+    "MailChannel", "MailEndpoint", "Misconfigured", "NotFound", "ProviderAdapter", "RarusAdapter", "Rejected",
+    "RetryPolicy", "Transient", "User", "build_adapters", "compose_certificate_request", "parse_retry_after",
+    "retry_delay", "should_retry", "with_retries",
+]

@@ -1,0 +1,56 @@
+"""The one interface every provider adapter offers, and its normalised results."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    email: str
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessRequest:
+    """Ask a provider to let a customer in: an invitation (Fresh family) or a trial request (Rarus)."""
+
+    customer_name: str
+    users: tuple[User, ...]
+    tariff: str | None = None
+    inn: str | None = None
+    phone: str | None = None
+    timezone: str = "Europe/Moscow"
+    products: tuple[str, ...] = ()
+    partner_code: str | None = None
+    partner_name: str | None = None
+
+    @property
+    def owner(self) -> User:
+        return self.users[0]
+
+
+@dataclass(frozen=True)
+class AccessHandle:
+    reference: str  # the provider's id of the invitation or trial request
+    reused: bool = False  # found already made at the provider, not made by this call
+
+
+@dataclass(frozen=True)
+class AccessStatus:
+    active: bool
+    account: str | None = None  # subscriber number (Fresh family) or login (Rarus)
+    trial_end: date | None = None
+    detail: dict[str, object] = field(default_factory=dict)
+
+
+class ProviderAdapter(Protocol):
+    provider: str
+
+    async def request_access(self, request: AccessRequest) -> AccessHandle: ...
+
+    async def access_status(self, handle: AccessHandle) -> AccessStatus: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,59 @@
+"""One pooled httpx client per provider, behind its circuit breaker and retry policy."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+
+from .breaker import CircuitBreaker
+from .errors import Misconfigured, Transient
+from .retry import DEFAULT_POLICY, RetryPolicy, parse_retry_after, retryable_status, with_retries
+
+T = TypeVar("T")
+DEFAULT_TIMEOUT = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=5.0)
+DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0)
+
+
+class HttpChannel:
+    def __init__(self, provider: str, base_url: str, *, auth: Any = None, headers: dict[str, str] | None = None,
+                 timeout: httpx.Timeout = DEFAULT_TIMEOUT, limits: httpx.Limits = DEFAULT_LIMITS,
+                 policy: RetryPolicy = DEFAULT_POLICY, breaker: CircuitBreaker | None = None,
+                 sleep: Callable[[float], Awaitable[None]] | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.provider, self.policy, self.sleep = provider, policy, sleep
+        self.breaker = breaker or CircuitBreaker(provider)
+        self.client = httpx.AsyncClient(base_url=base_url, auth=auth, headers=headers, timeout=timeout, limits=limits,
+                                        transport=transport)
+
+    async def send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One attempt. Transport trouble, 408, 429 and 5xx are Transient; 401/403 Misconfigured."""
+        try:
+            response = await self.client.request(method, url, **kwargs)
+        except httpx.TransportError as exc:  # timeouts, refused or dropped connections, broken bodies
+            raise Transient(f"{self.provider}: {type(exc).__name__}: {exc}", provider=self.provider) from exc
+        if retryable_status(response.status_code):
+            raise Transient(f"{self.provider}: HTTP {response.status_code}", provider=self.provider,
+                            code=response.status_code, retry_after=parse_retry_after(response.headers.get("retry-after")))
+        if response.status_code in (401, 403):
+            raise Misconfigured(f"{self.provider}: HTTP {response.status_code}: check the credentials and account",
+                                provider=self.provider, code=response.status_code)
+        return response
+
+    async def call(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """``attempt`` with retries, every try passing the breaker."""
+
+        async def guarded() -> T:
+            self.breaker.before_call()
+            try:
+                result = await attempt()
+            except Transient:
+                self.breaker.failure()
+                raise
+            self.breaker.success()
+            return result
+
+        return await with_retries(guarded, self.policy, self.sleep)
+
+    async def close(self) -> None:
+        await self.client.aclose()
