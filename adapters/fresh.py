@@ -18,10 +18,10 @@ class FreshAdapter:
     def __init__(self, provider: str, channel: HttpChannel, account: int) -> None:
         self.provider, self.channel, self.account = provider, channel, account
 
-    async def execute(self, method: str, **params: Any) -> dict[str, Any]:
+    async def execute(self, method: str, *, mutating: bool = False, **params: Any) -> dict[str, Any]:
         """One call in the ext_api envelope; its answer code mapped onto the error tree."""
         body = {"general": {"type": "usr", "method": method, "version": 1}, "auth": {"account": self.account}, **params}
-        response = await self.channel.send("POST", EXECUTE, json=body)
+        response = await self.channel.send("POST", EXECUTE, mutating=mutating, json=body)
         try:
             data = response.json()
             general = data["general"]
@@ -52,7 +52,7 @@ class FreshAdapter:
             for invitation in existing.get("invitations", []):
                 if invitation["status"] in LIVE_INVITATION and (not request.tariff or invitation["tariff"] == request.tariff):
                     return AccessHandle(str(invitation["id"]), reused=True)
-            sent = await self.execute("invitation/send", **{k: v for k, v in params.items() if v is not None})
+            sent = await self.execute("invitation/send", mutating=True, **{k: v for k, v in params.items() if v is not None})
             return AccessHandle(str(sent["invitation"]["id"]))
 
         return await self.channel.call(attempt)

@@ -13,6 +13,7 @@ from .retry import DEFAULT_POLICY, RetryPolicy, parse_retry_after, retryable_sta
 T = TypeVar("T")
 DEFAULT_TIMEOUT = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=5.0)
 DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=30.0)
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class HttpChannel:
@@ -20,18 +21,25 @@ class HttpChannel:
                  timeout: httpx.Timeout = DEFAULT_TIMEOUT, limits: httpx.Limits = DEFAULT_LIMITS,
                  policy: RetryPolicy = DEFAULT_POLICY, breaker: CircuitBreaker | None = None,
                  sleep: Callable[[float], Awaitable[None]] | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, settle: float | None = None) -> None:
         self.provider, self.policy, self.sleep = provider, policy, sleep
+        # after a mutating request went out and no answer came back, the provider may still be applying it:
+        # wait this long before looking whether it happened, so a retry never races the first request
+        self.settle = settle if settle is not None else 2 * (timeout.read or 10.0) + 1.0
         self.breaker = breaker or CircuitBreaker(provider)
         self.client = httpx.AsyncClient(base_url=base_url, auth=auth, headers=headers, timeout=timeout, limits=limits,
                                         transport=transport)
 
-    async def send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """One attempt. Transport trouble, 408, 429 and 5xx are Transient; 401/403 Misconfigured."""
+    async def send(self, method: str, url: str, *, mutating: bool = False, **kwargs: Any) -> httpx.Response:
+        """One attempt. Transport trouble, 408, 429 and 5xx are Transient; 401/403 Misconfigured.
+        A ``mutating`` request that went out unanswered is Transient with ``retry_after`` = the settle time."""
         try:
             response = await self.client.request(method, url, **kwargs)
-        except httpx.TransportError as exc:  # timeouts, refused or dropped connections, broken bodies
+        except NOT_SENT as exc:  # nothing reached the provider
             raise Transient(f"{self.provider}: {type(exc).__name__}: {exc}", provider=self.provider) from exc
+        except httpx.TransportError as exc:  # sent; the answer timed out or the connection broke
+            raise Transient(f"{self.provider}: {type(exc).__name__}: {exc}", provider=self.provider,
+                            retry_after=self.settle if mutating else None) from exc
         if retryable_status(response.status_code):
             raise Transient(f"{self.provider}: HTTP {response.status_code}", provider=self.provider,
                             code=response.status_code, retry_after=parse_retry_after(response.headers.get("retry-after")))

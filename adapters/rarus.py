@@ -47,7 +47,7 @@ class RarusAdapter:
             for existing in found.get("requests", []):
                 if existing["status"] in LIVE_REQUEST:
                     return AccessHandle(str(existing["id"]), reused=True)
-            made = self._json(await self.channel.send("POST", "/api/v1/trial-requests", json=body))
+            made = self._json(await self.channel.send("POST", "/api/v1/trial-requests", mutating=True, json=body))
             return AccessHandle(str(made["request"]["id"]))
 
         return await self.channel.call(attempt)

@@ -1,6 +1,7 @@
 """The composition root: create_app() builds everything; nothing heavy happens at import."""
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from litestar import Litestar
@@ -8,6 +9,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from adapters import Adapters
 from pricing import Catalog, load_catalogs
 
 from .api import ROUTES
@@ -16,6 +18,7 @@ from .auth import authentication, rate_limit
 from .clock import Clock, SystemClock
 from .db import Database
 from .errors import EXCEPTION_HANDLERS
+from .runtime import build_adapters_from, build_onboarding, build_worker
 from .services import PricingService
 from .services.idempotency import purge
 from .settings import Settings
@@ -30,29 +33,42 @@ def create_app(
     clock: Clock | None = None,
     catalogs: dict[str, Catalog] | None = None,
     database: Database | None = None,
+    adapters: Adapters | None = None,
 ) -> Litestar:
     settings = settings or Settings.from_env()
-    pricing = build_pricing(settings, clock or SystemClock(), catalogs)
+    clock = clock or SystemClock()
+    pricing = build_pricing(settings, clock, catalogs)
     db = database or Database(settings.database)
+    onboarding = build_onboarding(settings, pricing.catalogs)
+    outbound = adapters or build_adapters_from(settings)
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
 
     async def start(app: Litestar) -> None:
-        app.state.db = db
+        app.state.db, app.state.adapters = db, outbound
         await db.upgrade()
         await purge(db.sessions, timedelta(hours=settings.idempotency_hours))
+        if settings.worker_in_process:
+            worker = build_worker(settings, db, outbound, onboarding)
+            tasks.append(asyncio.create_task(worker.run(stop), name="outbox-worker"))
 
-    async def stop(_: Litestar) -> None:
+    async def shutdown(_: Litestar) -> None:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await outbound.close()
         await db.dispose()
 
     return Litestar(
         route_handlers=ROUTES,
         dependencies={
             "pricing": Provide(lambda: pricing, sync_to_thread=False, use_cache=True),
+            "onboarding": Provide(lambda: onboarding, sync_to_thread=False, use_cache=True),
             "session": Provide(provide_session),
         },
         middleware=[rate_limit(settings.rate_limit_per_minute).middleware, authentication()],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start],
-        on_shutdown=[stop],
+        on_shutdown=[shutdown],
         openapi_config=OpenAPIConfig(
             title="Reseller hub",
             version="0.1.0",

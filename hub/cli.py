@@ -3,6 +3,7 @@
     hub up [--host H] [--port P]     the provider sandboxes and the API together (what `make run` does)
     hub serve [--host H] [--port P] [--catalog-dir DIR]
     hub sandboxes [--host H]         the provider sandboxes on loopback ports; prints their addresses
+    hub worker                       the outbox worker alone (beside `hub serve` with HUB_WORKER=0)
     hub quote FILE|- [--partner ID]  a quote request (JSON) → the response of POST /api/v1/quotes
     hub price FILE|- [--partner ID]  a subscription price request → POST /api/v1/prices/subscription
     hub catalog PROVIDER             the loaded catalog, as GET /api/v1/catalog/{provider}
@@ -101,6 +102,35 @@ def _up(args: argparse.Namespace) -> int:
         return _serve(args)
     finally:
         sandboxes.stop()
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import signal
+
+    from pricing import load_catalogs
+
+    from .runtime import build_adapters_from, build_onboarding, build_worker
+
+    settings = _settings(args)
+
+    async def run() -> None:
+        db = Database(settings.database)
+        adapters = build_adapters_from(settings)
+        await db.upgrade()
+        worker = build_worker(settings, db, adapters, build_onboarding(settings, load_catalogs(settings.catalog_dir)))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        print(f"worker {worker.name} on {settings.database}", flush=True)
+        try:
+            await worker.run(stop)
+        finally:
+            await adapters.close()
+            await db.dispose()
+
+    asyncio.run(run())
+    return 0
 
 
 def _compute(args: argparse.Namespace) -> int:
@@ -219,6 +249,7 @@ def parser() -> argparse.ArgumentParser:
     for sub in (serve, *[commands.choices[n] for n in ("quote", "price", "catalog")]):
         sub.add_argument("--catalog-dir", help="directory of fresh_ru.json, fresh_kz.json, medicine.json, rarus.json")
 
+    commands.add_parser("worker", help="run the outbox worker").set_defaults(run=_worker)
     db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="bring the schema up to date").set_defaults(run=_db_upgrade)
     partner = commands.add_parser("partner", help="partners").add_subparsers(dest="partner_command", required=True)

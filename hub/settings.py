@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .db.engine import default_database_url
@@ -12,6 +12,13 @@ DEFAULT_PORT = 8000
 DEFAULT_DATA_DIR = Path("var")
 DEFAULT_RATE_LIMIT = 600  # requests per minute per API key
 DEFAULT_IDEMPOTENCY_HOURS = 48
+SANDBOX = "http://127.0.0.1"  # the provider sandboxes of `hub up` (providers/sandbox DEFAULT_PORTS)
+DEFAULT_PROVIDER_URLS = {"fresh_ru": f"{SANDBOX}:8101", "fresh_kz": f"{SANDBOX}:8102", "medicine": f"{SANDBOX}:8103",
+                         "rarus": f"{SANDBOX}:8104"}
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in ("0", "false", "no", "off", "")
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,21 @@ class Settings:
     port: int = DEFAULT_PORT  # HUB_PORT
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT  # HUB_RATE_LIMIT_PER_MINUTE
     idempotency_hours: int = DEFAULT_IDEMPOTENCY_HOURS  # HUB_IDEMPOTENCY_HOURS (at least 24)
+    provider_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROVIDER_URLS))  # HUB_<PROVIDER>_URL
+    fresh_login: str = "partner"  # HUB_FRESH_LOGIN: the partner user of the Service Manager
+    fresh_password: str = "sandbox"  # HUB_FRESH_PASSWORD
+    fresh_account: int = 48  # HUB_FRESH_ACCOUNT: the partner's own subscriber number
+    rarus_token: str = "sandbox-token"  # HUB_RARUS_TOKEN
+    rarus_partner_code: str = "0320"  # HUB_RARUS_PARTNER_CODE (4 characters, RA-ONB-08)
+    smtp_host: str = "127.0.0.1"  # HUB_SMTP_HOST: the relay for e-mail channels (the sandbox desk by default)
+    smtp_port: int = 8125  # HUB_SMTP_PORT
+    mail_from: str = "hub@partner.local"  # HUB_MAIL_FROM: where providers answer
+    worker_in_process: bool = True  # HUB_WORKER: run the outbox worker inside `hub serve`
+    poll_seconds: float = 30.0  # HUB_POLL_SECONDS: how often a pending activation is checked
+    lease_seconds: float = 120.0  # HUB_WORKER_LEASE_SECONDS
+    retry_base_seconds: float = 1.0  # HUB_RETRY_BASE_SECONDS: first backoff of a failed step
+    http_read_timeout: float = 10.0  # HUB_HTTP_READ_TIMEOUT
+    breaker_cooldown: float = 30.0  # HUB_BREAKER_COOLDOWN
 
     @property
     def database(self) -> str:
@@ -40,4 +62,19 @@ class Settings:
             port=int(env.get("HUB_PORT", DEFAULT_PORT)),
             rate_limit_per_minute=int(env.get("HUB_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT)),
             idempotency_hours=int(env.get("HUB_IDEMPOTENCY_HOURS", DEFAULT_IDEMPOTENCY_HOURS)),
+            provider_urls={p: env.get(f"HUB_{p.upper()}_URL", url) for p, url in DEFAULT_PROVIDER_URLS.items()},
+            fresh_login=env.get("HUB_FRESH_LOGIN", "partner"),
+            fresh_password=env.get("HUB_FRESH_PASSWORD", "sandbox"),
+            fresh_account=int(env.get("HUB_FRESH_ACCOUNT", 48)),
+            rarus_token=env.get("HUB_RARUS_TOKEN", "sandbox-token"),
+            rarus_partner_code=env.get("HUB_RARUS_PARTNER_CODE", "0320"),
+            smtp_host=env.get("HUB_SMTP_HOST", "127.0.0.1"),
+            smtp_port=int(env.get("HUB_SMTP_PORT", 8125)),
+            mail_from=env.get("HUB_MAIL_FROM", "hub@partner.local"),
+            worker_in_process=_flag(env.get("HUB_WORKER", "1")),
+            poll_seconds=float(env.get("HUB_POLL_SECONDS", 30)),
+            lease_seconds=float(env.get("HUB_WORKER_LEASE_SECONDS", 120)),
+            retry_base_seconds=float(env.get("HUB_RETRY_BASE_SECONDS", 1)),
+            http_read_timeout=float(env.get("HUB_HTTP_READ_TIMEOUT", 10)),
+            breaker_cooldown=float(env.get("HUB_BREAKER_COOLDOWN", 30)),
         )

@@ -87,6 +87,8 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     quotable: bool = False  # considered by compare() as the customer's main tariff
     upgrade_from: str | None = None
     upgrade_to: str | None = None
+    gate: str | None = None  # an approval the customer needs before it is invoiced (e.g. MED-ONB-07)
+    gate_rule: str | None = None
     note: str | None = None
 
     @property

@@ -34,23 +34,36 @@ class Profile:
     correction_rule: str | None = None
     invitation_fields: tuple[str, ...] = ("email",)  # what an invitation carries (MED-ONB-04)
     requires_certificate: bool = False  # MED-ONB-04: invite only after the secure channel is set up
+    onboarding: tuple[str, ...] = ("invite",)  # the outbound steps of an enrollment, in order (RULES §2)
+    account_field: str = ""  # where the customer's account at this provider is kept (hub customer card)
+    access_wait: str = "the customer to activate the invitation"  # what the hub waits for after the request
+    access_wait_minutes: int | None = None  # how long that usually takes, when the manual says (RA-ONB-03)
+    access_rule: str | None = None
+    reply_subjects: dict[str, str] = field(default_factory=dict)  # e-mail answers: outcome → subject prefix
     extra: dict[str, str] = field(default_factory=dict)
 
 
 PROFILES: dict[str, Profile] = {
     "fresh_ru": Profile("fresh_ru", "1С:Фреш", "RU", MOSCOW, 30, "FR-ONB-01", "info@1cfresh.com", transfer_window_days=30,
                         card_fields=("legal_name", "inn", "new_to_1c"), card_rule="FR-ONB-02",
-                        self_extension=(2, 8), self_correction_minutes=10, correction_rule="FR-SUB-12"),
+                        self_extension=(2, 8), self_correction_minutes=10, correction_rule="FR-SUB-12",
+                        account_field="fresh_ru_subscriber", access_rule="FAM-ONB-01"),
     "fresh_kz": Profile("fresh_kz", "1С:Фреш Казахстан", "KZ", MOSCOW, 30, "FK-ONB-01", "info@1cfresh.kz", transfer_window_days=14,
                         customer_country="KZ", card_fields=("legal_name", "bin_iin"), card_rule="FK-ONB-02",
-                        correction_rule="FK-SUB-12",
+                        correction_rule="FK-SUB-12", account_field="fresh_kz_subscriber", access_rule="FAM-ONB-01",
                         extra={"support_hours_tz": str(ALMATY)}),
     "medicine": Profile("medicine", "1С:Медицина через Интернет", "RU", MOSCOW, 30, "MED-ONB-05", "medfresh@1c.ru",
                         certificate_batch=time(10, 0), certificate_mailboxes=("af@1c.ru", "medfresh@1c.ru"),
                         card_fields=("legal_name", "inn", "kpp", "phone", "email"), card_rule="MED-ONB-08",
                         self_extension=(1, 1), self_correction_minutes=10, correction_rule="FR-SUB-12",
                         invitation_fields=("email", "user_name", "phone", "organisation", "inn", "timezone"),
-                        requires_certificate=True),
+                        requires_certificate=True, onboarding=("certificates", "invite"),
+                        account_field="medicine_subscriber", access_rule="FAM-ONB-01",
+                        reply_subjects={"issued": "Сертификаты выпущены", "rejected": "Заявка отклонена",
+                                        "accepted": "Заявка принята"}),
     "rarus": Profile("rarus", "1С-Рарус «Аренда 1С»", "RU", MOSCOW, 14, "RA-ONB-01", "oblako@rarus.ru", max_trial_users=5,
-                        card_fields=("legal_name", "inn", "email"), card_rule="RA-ONB-05"),
+                        card_fields=("legal_name", "inn", "email"), card_rule="RA-ONB-05",
+                        onboarding=("trial_request",), account_field="rarus_login",
+                        access_wait="Rarus to issue the trial credentials", access_wait_minutes=20,
+                        access_rule="RA-ONB-03"),
 }

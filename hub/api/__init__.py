@@ -1,11 +1,12 @@
 """HTTP controllers: parse, call one service method, return a msgspec Struct."""
 from .catalog import CatalogController
 from .customers import CustomersController
+from .enrollments import EnrollmentsController, EventsController, OperationsController
 from .health import health
 from .partner import AuditController, PartnerController
 from .quotes import PricesController, QuotesController
 
 ROUTES = [health, QuotesController, PricesController, CatalogController, CustomersController, PartnerController,
-          AuditController]
+          AuditController, EnrollmentsController, OperationsController, EventsController]
 
 __all__ = ["ROUTES"]

@@ -1,5 +1,6 @@
 """Persistence: the async engine, the models and the migrations."""
 from .engine import Database, default_database_url
-from .models import ApiKey, AuditEntry, Base, Customer, IdempotencyRecord, Partner
+from .models import ApiKey, AuditEntry, Base, Customer, Enrollment, Event, IdempotencyRecord, Operation, OperationAttempt, Partner
 
-__all__ = ["ApiKey", "AuditEntry", "Base", "Customer", "Database", "IdempotencyRecord", "Partner", "default_database_url"]
+__all__ = ["ApiKey", "AuditEntry", "Base", "Customer", "Database", "Enrollment", "Event", "IdempotencyRecord", "Operation",
+           "OperationAttempt", "Partner", "default_database_url"]

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .types import StructJSON, UTCDateTime
@@ -97,3 +97,82 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(StructJSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(StructJSON, nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Enrollment(Base):
+    """One customer × provider onboarding, a state machine whose steps come from the provider profile."""
+
+    __tablename__ = "enrollments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[str] = mapped_column(String(30), index=True)
+    tariff: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    products: Mapped[list[str]] = mapped_column(StructJSON, default=list)
+    users: Mapped[list[dict[str, Any]]] = mapped_column(StructJSON, default=list)
+    reference: Mapped[str | None] = mapped_column(String(100), nullable=True)  # invitation / trial request id
+    account: Mapped[str | None] = mapped_column(String(100), nullable=True)  # subscriber number / login
+    certificates_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    certificates_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    access_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    trial_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    egisz_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    failure: Mapped[str | None] = mapped_column(Text, nullable=True)
+    failed_in: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    trial_ending_noticed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Operation(Base):
+    """The outbox: one outbound step, written in the transaction of the state change that needs it."""
+
+    __tablename__ = "operations"
+    __table_args__ = (Index("ix_operations_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    enrollment_id: Mapped[str | None] = mapped_column(ForeignKey("enrollments.id"), nullable=True, index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(StructJSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending running succeeded failed cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=12)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(StructJSON, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OperationAttempt(Base):
+    __tablename__ = "operation_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id"), index=True)
+    worker: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(20))  # ok waiting transient rejected error
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Event(Base):
+    """What happened to enrollments, for `GET /api/v1/events` (the id is the cursor)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    enrollment_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    customer_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(StructJSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

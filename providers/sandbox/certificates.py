@@ -79,6 +79,9 @@ class CertificateDesk:
     # --- the SMTP side (aiosmtpd handler) ---------------------------------------------------------------
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        message_id = str(message.get("Message-ID", ""))
+        if message_id and any(r.message_id == message_id for r in self.requests):
+            return "250 Already received"  # the same message sent again (a retry): one request
         sender = envelope.mail_from
         problems, request = self.read(message, sender)
         if problems:

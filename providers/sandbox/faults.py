@@ -8,6 +8,7 @@ and ``wrong_discount`` lines.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,6 +25,7 @@ class Fault(msgspec.Struct, forbid_unknown_fields=True):
     status: int = 503
     retry_after: int = 1
     delay: float = 2.0
+    probability: float = 1.0  # the share of matching calls it hits (seeded, so runs repeat)
 
 
 class StatementDefects(msgspec.Struct, forbid_unknown_fields=True):
@@ -37,6 +39,10 @@ class FaultPlan:
     faults: list[Fault] = field(default_factory=list)
     statements: StatementDefects = field(default_factory=StatementDefects)
     hits: list[str] = field(default_factory=list)
+    seed: int = 20261122
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
 
     def add(self, fault: Fault) -> None:
         self.faults.append(fault)
@@ -49,6 +55,8 @@ class FaultPlan:
         """The fault that hits this call, if any (counting it down)."""
         for fault in self.faults:
             if fault.operation in (ANY, operation):
+                if fault.probability < 1.0 and self._random.random() >= fault.probability:
+                    continue
                 if fault.times > 0:
                     fault.times -= 1
                     if fault.times == 0:

@@ -5,7 +5,8 @@ from sqlalchemy import inspect, text
 
 from hub.db import Database
 
-TABLES = {"partners", "api_keys", "customers", "idempotency_records", "audit_log", "alembic_version"}
+TABLES = {"partners", "api_keys", "customers", "idempotency_records", "audit_log", "alembic_version", "enrollments",
+          "operations", "operation_attempts", "events"}
 
 
 def test_upgrade_from_empty_on_each_backend(database_url):
@@ -23,4 +24,4 @@ def test_upgrade_from_empty_on_each_backend(database_url):
 
     tables, version = asyncio.run(run())
     assert TABLES <= tables
-    assert version == "0001"
+    assert version == "0002"

@@ -24,7 +24,8 @@ def envelope(code: int = 10200, **data) -> dict:
 
 
 def fresh(sleeps: Sleeps, breaker: CircuitBreaker | None = None) -> FreshAdapter:
-    channel = HttpChannel("fresh_ru", BASE, auth=("partner", "sandbox"), policy=FAST, sleep=sleeps, breaker=breaker)
+    channel = HttpChannel("fresh_ru", BASE, auth=("partner", "sandbox"), policy=FAST, sleep=sleeps, breaker=breaker,
+                          settle=0.5)
     return FreshAdapter("fresh_ru", channel, 48)
 
 
@@ -126,7 +127,7 @@ async def test_rarus_trial_request_looks_first_and_speaks_its_headers():
     ])
     made = respx.post(base + "/api/v1/trial-requests").mock(side_effect=httpx.RemoteProtocolError("dropped"))
     channel = HttpChannel("rarus", base, headers={"Authorization": "Bearer t", "X-Partner-Code": "0320"}, policy=FAST,
-                          sleep=Sleeps())
+                          sleep=Sleeps(), settle=0.5)
     request = AccessRequest("ООО Ромашка", REQUEST.users, inn="7707083893", products=("bp",), partner_code="0320")
     handle = await RarusAdapter(channel).request_access(request)
     assert handle == AccessHandle("3", reused=True)
@@ -134,3 +135,32 @@ async def test_rarus_trial_request_looks_first_and_speaks_its_headers():
     sent = json.loads(made.calls[0].request.content)
     assert sent["users"] == 1 and sent["partner"]["code"] == "0320"
     assert made.calls[0].request.headers["x-partner-code"] == "0320"
+
+
+@respx.mock
+async def test_an_unanswered_invitation_is_given_time_to_land_before_looking_again():
+    sleeps = Sleeps()
+    sm = ServiceManagerMock({
+        "invitation/list": [envelope(invitations=[]),
+                            envelope(invitations=[{"id": 5, "status": "sent", "tariff": "x", "email": "buh@romashka.ru"}])],
+        "invitation/send": [httpx.ReadTimeout("no answer in time; the provider may still be working")],
+    })
+    respx.post(EXECUTE).mock(side_effect=sm)
+    channel = HttpChannel("fresh_ru", BASE, auth=("partner", "sandbox"), policy=RetryPolicy(attempts=3, base=0.01, cap=10.0),
+                          sleep=sleeps, settle=4.0)
+    handle = await FreshAdapter("fresh_ru", channel, 48).request_access(REQUEST)
+    assert handle.reused and sleeps == [4.0]  # waited the settle time, then found it
+
+
+@respx.mock
+async def test_an_unsent_request_is_retried_at_once():
+    sleeps = Sleeps()
+    sm = ServiceManagerMock({
+        "invitation/list": [httpx.ConnectError("refused"), envelope(invitations=[])],
+        "invitation/send": [envelope(10201, invitation={"id": 9})],
+    })
+    respx.post(EXECUTE).mock(side_effect=sm)
+    channel = HttpChannel("fresh_ru", BASE, auth=("partner", "sandbox"), policy=RetryPolicy(attempts=3, base=0.01, cap=10.0),
+                          sleep=sleeps, settle=4.0)
+    await FreshAdapter("fresh_ru", channel, 48).request_access(REQUEST)
+    assert len(sleeps) == 1 and sleeps[0] < 0.1

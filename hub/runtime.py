@@ -1,0 +1,45 @@
+"""Building the outbound side from settings: adapters, onboarding, the worker."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+
+from adapters import Adapters, Endpoint, MailEndpoint, RetryPolicy, build_adapters
+from pricing import Catalog
+
+from .clock import Clock
+from .db import Database
+from .services.enrollments import Onboarding
+from .settings import Settings
+from .worker import Worker, WorkerSettings
+
+
+def build_adapters_from(settings: Settings) -> Adapters:
+    endpoints = {
+        provider: Endpoint(url, settings.fresh_login, settings.fresh_password, settings.fresh_account,
+                           settings.rarus_token, settings.rarus_partner_code)
+        for provider, url in settings.provider_urls.items()
+    }
+    base = settings.retry_base_seconds
+    return build_adapters(
+        endpoints, MailEndpoint(settings.smtp_host, settings.smtp_port, settings.mail_from),
+        policy=RetryPolicy(attempts=4, base=min(base, 0.5), cap=max(10 * base, 1.0), total=6 * settings.http_read_timeout),
+        timeout=httpx.Timeout(connect=3.0, read=settings.http_read_timeout, write=10.0, pool=5.0),
+        breaker_cooldown=settings.breaker_cooldown,
+    )
+
+
+def build_onboarding(settings: Settings, catalogs: dict[str, Catalog]) -> Onboarding:
+    return Onboarding(catalogs, timedelta(seconds=settings.poll_seconds))
+
+
+def build_worker(settings: Settings, db: Database, adapters: Adapters, onboarding: Onboarding,
+                 clock: Clock | None = None) -> Worker:
+    worker_settings = WorkerSettings(
+        lease=timedelta(seconds=settings.lease_seconds),
+        poll_every=timedelta(seconds=settings.poll_seconds),
+        retry=RetryPolicy(attempts=12, base=settings.retry_base_seconds, cap=300.0, total=3600.0),
+        mail_from=settings.mail_from,
+    )
+    return Worker(db, adapters, onboarding, worker_settings, clock)

@@ -1,0 +1,113 @@
+"""Enrollments, operations and events as the API shows them."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
+
+Provider = Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
+Email = Annotated[str, Meta(min_length=3, max_length=320)]
+
+
+class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    pass
+
+
+class EnrolledUser(_In):
+    name: Annotated[str, Meta(min_length=1, max_length=300)]
+    email: Email
+    phone: str | None = None
+
+
+class EnrollmentCreate(_In):
+    provider: Provider
+    users: Annotated[list[EnrolledUser], Meta(min_length=1, max_length=100)]
+    tariff: str | None = None  # the test tariff (medicine) or a promotion's initial tariff (FAM-ONB-03)
+    products: list[str] = []  # Rarus: the configurations to try
+    timezone: str = "Europe/Moscow"
+
+
+class Step(msgspec.Struct):
+    step: str
+    status: Literal["done", "in_progress", "waiting", "pending", "failed"]
+    waiting_for: str | None = None
+    expected_at: str | None = None  # an ISO instant (batches, credentials) or date (trial end)
+    rule: str | None = None
+
+
+class EnrollmentOut(msgspec.Struct):
+    id: str
+    customer_id: str
+    provider: str
+    state: str
+    tariff: str | None
+    products: list[str]
+    users: list[dict[str, Any]]
+    reference: str | None
+    account: str | None
+    trial_end: date | None
+    steps: list[Step]
+    gates: list[dict[str, Any]]
+    failure: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class EnrollmentPage(msgspec.Struct):
+    items: list[EnrollmentOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class OperationOut(msgspec.Struct):
+    id: int
+    enrollment_id: str | None
+    customer_id: str | None
+    provider: str
+    kind: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    result: dict[str, Any] | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OperationPage(msgspec.Struct):
+    items: list[OperationOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class EventOut(msgspec.Struct):
+    id: int
+    kind: str
+    enrollment_id: str | None
+    customer_id: str | None
+    data: dict[str, Any]
+    at: datetime
+
+
+class EventPage(msgspec.Struct):
+    items: list[EventOut]
+    next_cursor: int | None
+
+
+class InboundMail(_In):
+    """A provider's e-mail answer, forwarded to the hub (e.g. by the partner's mail server)."""
+
+    subject: str
+    in_reply_to: str
+    body: str = ""
+    sender: str | None = None
+
+
+class InboundResult(msgspec.Struct):
+    matched: bool
+    enrollment_id: str | None
+    outcome: str | None

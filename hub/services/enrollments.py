@@ -1,0 +1,333 @@
+"""Onboarding: one enrollment per customer × provider, its steps taken from the provider profile.
+
+    requested → (awaiting_certificates) → invited | trial_requested → trial_active
+              → ready_for_paid → active_paid;   failed, expired, cancelled
+
+Each outbound step is an outbox row written with the state change. What the worker learns
+comes back through ``step_succeeded`` / ``step_failed``; e-mail answers through ``inbound_mail``.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pricing import Catalog, MOSCOW
+from pricing.engines.common import standing_gap
+from providers import PROFILES, certificate_issue_time
+
+from ..caller import Caller
+from ..db.models import Customer, Enrollment, Operation, Partner, utcnow
+from ..exceptions import InvalidField, NotFound
+from ..schemas.enrollments import EnrollmentCreate, EnrollmentOut, EnrollmentPage, InboundMail, InboundResult, Step
+from ..schemas.partners import Standing
+from . import audit, events, outbox
+from .customers import _owned as owned_customer
+from .partners import get_partner, standing_of
+
+STEP_STATE = {"certificates": "awaiting_certificates", "invite": "invited", "trial_request": "trial_requested"}
+STEP_OPERATION = {"certificates": "request_certificates", "invite": "request_access", "trial_request": "request_access"}
+ACCESS_STEPS = ("invite", "trial_request")
+POLL = "poll_access"
+TRIAL_ENDING_DAYS = 3
+MAX_PAGE = 200
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class Onboarding:
+    """The enrollment use cases; ``catalogs`` give eligibility and tariffs, ``poll_every`` the polling pace."""
+
+    def __init__(self, catalogs: dict[str, Catalog], poll_every: timedelta, mail_domain: str = "hub.local") -> None:
+        self.catalogs, self.poll_every, self.mail_domain = catalogs, poll_every, mail_domain
+
+    # --- creating -----------------------------------------------------------------------------------------
+    async def create(self, session: AsyncSession, caller: Caller, customer_id: str, data: EnrollmentCreate) -> EnrollmentOut:
+        customer = await owned_customer(session, caller, customer_id)
+        partner = await get_partner(session, caller.partner_id)
+        profile, catalog = PROFILES[data.provider], self.catalogs[data.provider]
+        self._check(customer, partner, data, catalog, await standing_of(session, caller.partner_id))
+        users = [msgspec.to_builtins(u) for u in data.users]
+        users[0]["timezone"] = data.timezone  # the owner's, carried by the invitation (MED-ONB-04)
+        enrollment = Enrollment(partner_id=caller.partner_id, customer_id=customer.id, provider=data.provider,
+                                state="requested", tariff=data.tariff, products=list(data.products), users=users,
+                                trial_ending_noticed=False)
+        session.add(enrollment)
+        await session.flush()
+        self._enqueue_step(session, enrollment, profile.onboarding[0], customer, partner)
+        events.emit(session, enrollment, "enrollment_requested", provider=data.provider)
+        view = self.view(enrollment)
+        audit.record(session, caller, "enrollment", enrollment.id, "create", after=view)
+        return view
+
+    def _check(self, customer: Customer, partner: Partner, data: EnrollmentCreate, catalog: Catalog, standing: Any) -> None:
+        profile = PROFILES[data.provider]
+        if customer.country != profile.customer_country:
+            raise InvalidField("provider", f"{profile.title} serves customers in {profile.customer_country}")
+        gap = standing_gap(catalog, standing)
+        if gap:
+            raise InvalidField("provider", gap[0], rule=gap[1][0] if gap[1] else None)
+        if profile.max_trial_users and len(data.users) > profile.max_trial_users:
+            raise InvalidField("users", f"a trial has at most {profile.max_trial_users} users", rule=profile.trial_rule)
+        if data.tariff is not None:
+            tariff = catalog.tariff(data.tariff)
+            if tariff is None:
+                raise InvalidField("tariff", f"{data.provider} has no tariff {data.tariff!r}")
+            if tariff.kind != "trial":
+                raise InvalidField("tariff", f"{tariff.label!r} is paid; an invitation starts with a trial", rule="FAM-ONB-02")
+        unknown = [p for p in data.products if catalog.configuration(p) is None]
+        if unknown:
+            raise InvalidField("products", f"{data.provider} has no {', '.join(unknown)}")
+        if "trial_request" in profile.onboarding and not data.products:
+            raise InvalidField("products", "a trial request names the products to try", rule="RA-ONB-02")
+        stored = msgspec.convert(partner.standing or {}, Standing)
+        if "trial_request" in profile.onboarding and not stored.rarus.partner_code:
+            raise InvalidField("partner.standing.rarus.partner_code", "set the partner's Rarus code first", rule="RA-ONB-02")
+        if profile.requires_certificate:
+            if not stored.medicine.partner_subscriber_number:
+                raise InvalidField("partner.standing.medicine.partner_subscriber_number",
+                                   "certificate requests name the partner's subscriber number", rule="MED-ONB-02")
+            missing = [f for f in ("inn", "phone") if not getattr(customer, f)]
+            missing += [f"users[{i}].phone" for i, u in enumerate(data.users) if not u.phone]
+            if missing:
+                raise InvalidField(missing[0], f"the certificate request and the invitation need: {', '.join(missing)}",
+                                   rule="MED-ONB-04")
+
+    def _enqueue_step(self, session: AsyncSession, enrollment: Enrollment, step: str, customer: Customer,
+                      partner: Partner) -> Operation:
+        stored = msgspec.convert(partner.standing or {}, Standing)
+        owner = enrollment.users[0]
+        if step == "certificates":
+            payload = {"partner_name": partner.name, "partner_number": stored.medicine.partner_subscriber_number,
+                       "customer_name": customer.legal_name,
+                       "customer_number": (customer.accounts or {}).get(PROFILES[enrollment.provider].account_field),
+                       "users": enrollment.users}
+        else:
+            payload = {"customer_name": customer.legal_name, "users": enrollment.users, "tariff": enrollment.tariff,
+                       "inn": customer.inn or customer.bin_iin, "phone": customer.phone,
+                       "timezone": owner.get("timezone", "Europe/Moscow"), "products": enrollment.products,
+                       "partner_code": stored.rarus.partner_code, "partner_name": partner.name}
+        operation = outbox.enqueue(session, partner_id=enrollment.partner_id, provider=enrollment.provider,
+                                   kind=STEP_OPERATION[step], payload={"step": step, **payload},
+                                   enrollment_id=enrollment.id, customer_id=enrollment.customer_id)
+        if step == "certificates":
+            operation.message_id = f"<enrollment-{enrollment.id}@{self.mail_domain}>"
+        return operation
+
+    # --- what the worker reports ---------------------------------------------------------------------------
+    async def step_succeeded(self, session: AsyncSession, operation: Operation, result: dict[str, Any], now: datetime) -> None:
+        enrollment = await session.get(Enrollment, operation.enrollment_id)
+        if enrollment is None or enrollment.state in ("cancelled", "failed"):
+            return
+        enrollment.updated_at = now
+        step = operation.payload.get("step")
+        if operation.kind == "request_certificates":
+            enrollment.certificates_requested_at = now
+            enrollment.state = STEP_STATE[step]
+            events.emit(session, enrollment, "certificates_requested",
+                        expected_at=certificate_issue_time(now).isoformat(), message_id=operation.message_id)
+        elif operation.kind == "request_access":
+            enrollment.reference, enrollment.access_requested_at = result["reference"], now
+            enrollment.state = STEP_STATE[step]
+            events.emit(session, enrollment, "invitation_sent" if step == "invite" else "trial_requested",
+                        reference=result["reference"], reused=result.get("reused", False))
+            outbox.enqueue(session, partner_id=enrollment.partner_id, provider=enrollment.provider, kind=POLL,
+                           payload={"reference": result["reference"]}, enrollment_id=enrollment.id,
+                           customer_id=enrollment.customer_id, due=now + self.poll_every)
+        elif operation.kind == POLL:
+            await self._access_granted(session, enrollment, result, now)
+
+    async def _access_granted(self, session: AsyncSession, enrollment: Enrollment, result: dict[str, Any], now: datetime) -> None:
+        profile = PROFILES[enrollment.provider]
+        enrollment.account = result["account"]
+        enrollment.trial_end = date.fromisoformat(result["trial_end"]) if result.get("trial_end") else None
+        enrollment.state = "trial_active"
+        customer = await session.get(Customer, enrollment.customer_id)
+        if customer is not None and profile.account_field:
+            account: Any = int(result["account"]) if result["account"].isdigit() else result["account"]
+            customer.accounts = {**(customer.accounts or {}), profile.account_field: account}
+            customer.updated_at = now
+        events.emit(session, enrollment, "access_granted", account=result["account"],
+                    trial_end=result.get("trial_end"), rule=profile.trial_rule)
+
+    async def step_failed(self, session: AsyncSession, operation: Operation, error: str, rule: str | None,
+                          now: datetime) -> None:
+        enrollment = await session.get(Enrollment, operation.enrollment_id)
+        if enrollment is None or enrollment.state in ("cancelled", "failed"):
+            return
+        enrollment.failed_in, enrollment.state, enrollment.failure, enrollment.updated_at = enrollment.state, "failed", error, now
+        events.emit(session, enrollment, "step_failed", operation=operation.id, kind=operation.kind, error=error, rule=rule)
+
+    async def certificates_issued(self, session: AsyncSession, enrollment: Enrollment, now: datetime, source: str) -> None:
+        """The secure channel is up: take the next step of the profile (the invitation, MED-ONB-04)."""
+        if enrollment.certificates_issued_at is not None or enrollment.state != "awaiting_certificates":
+            return
+        enrollment.certificates_issued_at, enrollment.updated_at = now, now
+        events.emit(session, enrollment, "certificates_issued", source=source)
+        steps = PROFILES[enrollment.provider].onboarding
+        following = steps[steps.index("certificates") + 1]
+        customer = await session.get(Customer, enrollment.customer_id)
+        partner = await session.get(Partner, enrollment.partner_id)
+        assert customer is not None and partner is not None
+        self._enqueue_step(session, enrollment, following, customer, partner)
+
+    # --- operators, e-mail, the clock ------------------------------------------------------------------------
+    async def inbound_mail(self, session: AsyncSession, caller: Caller, mail: InboundMail) -> InboundResult:
+        operation = await session.scalar(select(Operation).where(Operation.partner_id == caller.partner_id,
+                                                                 Operation.message_id == mail.in_reply_to.strip()))
+        if operation is None or operation.enrollment_id is None:
+            return InboundResult(False, None, None)
+        enrollment = await session.get(Enrollment, operation.enrollment_id)
+        assert enrollment is not None
+        subjects = PROFILES[enrollment.provider].reply_subjects
+        outcome = next((kind for kind, prefix in subjects.items() if mail.subject.startswith(prefix)), None)
+        now = utcnow()
+        if outcome == "issued":
+            await self.certificates_issued(session, enrollment, now, "e-mail")
+        elif outcome == "rejected":
+            await self.step_failed(session, operation, f"the provider rejected the request: {mail.body.strip()}", "MED-ONB-02", now)
+        audit.record(session, caller, "enrollment", enrollment.id, f"mail:{outcome or 'unmatched'}",
+                     after={"subject": mail.subject})
+        return InboundResult(True, enrollment.id, outcome)
+
+    async def confirm_certificates(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
+        enrollment = await self._owned(session, caller, enrollment_id)
+        if enrollment.state != "awaiting_certificates":
+            raise InvalidField("state", f"the enrollment is {enrollment.state}, not awaiting certificates")
+        await self.certificates_issued(session, enrollment, utcnow(), "operator")
+        audit.record(session, caller, "enrollment", enrollment.id, "certificates_confirmed")
+        return self.view(enrollment)
+
+    async def approve_egisz(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
+        """MED-ONB-07: the ЕГИСЗ support approved the connection; the customer may now be invoiced."""
+        enrollment = await self._owned(session, caller, enrollment_id)
+        if not self._gates(enrollment):
+            raise InvalidField("tariff", "this enrollment has no ЕГИСЗ approval gate")
+        enrollment.egisz_approved_at = enrollment.updated_at = utcnow()
+        events.emit(session, enrollment, "gate_passed", gate="egisz_approval", rule="MED-ONB-07")
+        audit.record(session, caller, "enrollment", enrollment.id, "egisz_approved")
+        return self.view(enrollment)
+
+    async def cancel(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
+        enrollment = await self._owned(session, caller, enrollment_id)
+        if enrollment.state in ("active_paid", "cancelled"):
+            raise InvalidField("state", f"the enrollment is {enrollment.state}")
+        before = self.view(enrollment)
+        enrollment.state, enrollment.updated_at = "cancelled", utcnow()
+        pending = await session.scalars(select(Operation).where(Operation.enrollment_id == enrollment.id,
+                                                                Operation.status == outbox.PENDING))
+        for operation in pending:
+            operation.status = outbox.CANCELLED
+        events.emit(session, enrollment, "enrollment_cancelled")
+        audit.record(session, caller, "enrollment", enrollment.id, "cancel", before, self.view(enrollment))
+        return self.view(enrollment)
+
+    async def retry(self, session: AsyncSession, caller: Caller, operation_id: int):
+        """Put a step that gave up back in the queue, and its enrollment back where it failed."""
+        operation = await outbox.owned(session, caller, operation_id)
+        if operation.status != outbox.FAILED:
+            raise InvalidField("status", f"only a failed operation is retried; this one is {operation.status}")
+        now = utcnow()
+        operation.status, operation.attempts, operation.next_attempt_at, operation.updated_at = outbox.PENDING, 0, now, now
+        enrollment = await session.get(Enrollment, operation.enrollment_id) if operation.enrollment_id else None
+        if enrollment is not None and enrollment.state == "failed":
+            enrollment.state, enrollment.failure, enrollment.updated_at = enrollment.failed_in or "requested", None, now
+            events.emit(session, enrollment, "step_retried", operation=operation.id)
+        audit.record(session, caller, "operation", str(operation.id), "retry")
+        return outbox.out(operation)
+
+    async def sweep(self, session: AsyncSession, today: date) -> None:
+        """Trials ending in 3 days get an event; ended ones expire."""
+        active = await session.scalars(select(Enrollment).where(Enrollment.state == "trial_active",
+                                                                Enrollment.trial_end.is_not(None)))
+        for enrollment in active:
+            assert enrollment.trial_end is not None
+            if enrollment.trial_end < today:
+                enrollment.state = "expired"
+                events.emit(session, enrollment, "trial_expired", trial_end=enrollment.trial_end.isoformat())
+            elif not enrollment.trial_ending_noticed and (enrollment.trial_end - today).days <= TRIAL_ENDING_DAYS:
+                enrollment.trial_ending_noticed = True
+                events.emit(session, enrollment, "trial_ending", trial_end=enrollment.trial_end.isoformat(),
+                            rule=PROFILES[enrollment.provider].trial_rule)
+
+    # --- reading ---------------------------------------------------------------------------------------------
+    async def _owned(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> Enrollment:
+        row = await session.scalar(select(Enrollment).where(Enrollment.id == enrollment_id,
+                                                            Enrollment.partner_id == caller.partner_id))
+        if row is None:
+            raise NotFound(f"no enrollment {enrollment_id}")
+        return row
+
+    async def read(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
+        return self.view(await self._owned(session, caller, enrollment_id))
+
+    async def search(self, session: AsyncSession, caller: Caller, *, provider: str | None, state: str | None,
+                     customer_id: str | None, limit: int, offset: int) -> EnrollmentPage:
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidField("limit", f"between 1 and {MAX_PAGE}")
+        where = [Enrollment.partner_id == caller.partner_id]
+        for column, value in ((Enrollment.provider, provider), (Enrollment.state, state),
+                              (Enrollment.customer_id, customer_id)):
+            if value is not None:
+                where.append(column == value)
+        total = await session.scalar(select(func.count()).select_from(Enrollment).where(*where))
+        rows = await session.scalars(select(Enrollment).where(*where).order_by(Enrollment.created_at, Enrollment.id)
+                                     .limit(limit).offset(max(offset, 0)))
+        return EnrollmentPage([self.view(r) for r in rows], total or 0, limit, offset)
+
+    def _gates(self, enrollment: Enrollment) -> list[dict[str, Any]]:
+        tariff = self.catalogs[enrollment.provider].tariff(enrollment.tariff) if enrollment.tariff else None
+        if tariff is None or tariff.gate is None:
+            return []
+        return [{"gate": tariff.gate, "rule": tariff.gate_rule, "satisfied": enrollment.egisz_approved_at is not None,
+                 "before": "invoicing the customer"}]
+
+    def view(self, enrollment: Enrollment) -> EnrollmentOut:
+        return EnrollmentOut(
+            enrollment.id, enrollment.customer_id, enrollment.provider, enrollment.state, enrollment.tariff,
+            list(enrollment.products or []), list(enrollment.users or []), enrollment.reference, enrollment.account,
+            enrollment.trial_end, self._steps(enrollment), self._gates(enrollment), enrollment.failure,
+            enrollment.created_at, enrollment.updated_at)
+
+    def _steps(self, e: Enrollment) -> list[Step]:
+        profile = PROFILES[e.provider]
+        steps: list[Step] = []
+        failed = e.state == "failed"
+        for step in profile.onboarding:
+            if step == "certificates":
+                if e.certificates_issued_at:
+                    steps.append(Step("certificates", "done", expected_at=_iso(e.certificates_issued_at), rule="MED-ONB-03"))
+                elif e.certificates_requested_at:
+                    steps.append(Step("certificates", "failed" if failed else "waiting",
+                                      "the certificates at the 10:00 working-day batch",
+                                      _iso(certificate_issue_time(e.certificates_requested_at)), "MED-ONB-03"))
+                else:
+                    steps.append(Step("certificates", "failed" if failed else "in_progress",
+                                      "the certificate request to be sent", rule="MED-ONB-02"))
+            else:
+                steps.append(self._access_step(e, step, failed))
+        trial_days = profile.trial_days
+        if e.trial_end:
+            steps.append(Step("trial", "done" if e.state == "expired" else "waiting", "the trial to end", _iso(e.trial_end),
+                              profile.trial_rule))
+        elif e.access_requested_at:
+            estimate = e.access_requested_at.astimezone(MOSCOW).date() + timedelta(days=trial_days - 1)
+            steps.append(Step("trial", "pending", f"a {trial_days}-day trial", _iso(estimate), profile.trial_rule))
+        return steps
+
+    def _access_step(self, e: Enrollment, step: str, failed: bool) -> Step:
+        profile = PROFILES[e.provider]
+        if e.account:
+            return Step(step, "done", rule=profile.access_rule)
+        if e.access_requested_at:
+            expected = (e.access_requested_at + timedelta(minutes=profile.access_wait_minutes)
+                        if profile.access_wait_minutes else None)
+            return Step(step, "failed" if failed else "waiting", profile.access_wait, _iso(expected), profile.access_rule)
+        blocked = "certificates" in profile.onboarding and e.certificates_issued_at is None
+        return Step(step, "failed" if failed else ("pending" if blocked else "in_progress"),
+                    "the certificates first (MED-ONB-04)" if blocked else "the request to be sent", rule=profile.access_rule)

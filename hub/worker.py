@@ -1,0 +1,165 @@
+"""The outbox worker: claims due operations, runs them through the adapters, records every attempt.
+
+Started by `hub worker`, and inside `hub serve` in the embedded default. Several may run on one
+PostgreSQL; each row is leased to one worker at a time (see services/outbox.py).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from adapters import (
+    AccessHandle,
+    AccessRequest,
+    AdapterError,
+    Adapters,
+    CertificateRequest,
+    RetryPolicy,
+    Transient,
+    User,
+    compose_certificate_request,
+    retry_delay,
+)
+from pricing import MOSCOW
+
+from .clock import Clock, SystemClock
+from .db import Database, Operation, OperationAttempt
+from .services import outbox
+from .services.enrollments import Onboarding
+
+log = logging.getLogger("hub.worker")
+OK, WAITING, TRANSIENT, REJECTED = "ok", "waiting", "transient", "rejected"
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    batch: int = 20
+    lease: timedelta = timedelta(seconds=120)  # longer than any call with its retries
+    poll_every: timedelta = timedelta(seconds=30)
+    idle: float = 0.5  # seconds between empty rounds
+    retry: RetryPolicy = RetryPolicy(attempts=12, base=1.0, cap=300.0, total=3600.0)  # the outbox's own pace
+    mail_from: str = "hub@partner.local"
+
+
+@dataclass
+class Outcome:
+    kind: str
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    rule: str | None = None
+    retry_after: float | None = None
+
+
+def _users(payload: dict[str, Any]) -> tuple[User, ...]:
+    return tuple(User(u["name"], u["email"], u.get("phone")) for u in payload["users"])
+
+
+class Worker:
+    def __init__(self, db: Database, adapters: Adapters, onboarding: Onboarding,
+                 settings: WorkerSettings = WorkerSettings(), clock: Clock | None = None, name: str | None = None) -> None:
+        self.db, self.adapters, self.onboarding, self.settings = db, adapters, onboarding, settings
+        self.clock = clock or SystemClock()
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+
+    # --- the steps ------------------------------------------------------------------------------------------
+    async def _request_certificates(self, operation: Operation) -> Outcome:
+        payload = operation.payload
+        if self.adapters.mail is None:
+            return Outcome(REJECTED, error="no SMTP relay is configured for e-mail channels")
+        number = payload.get("customer_number")
+        request = CertificateRequest(payload["partner_name"], int(payload["partner_number"]), payload["customer_name"],
+                                     str(number) if number else None, _users(payload))
+        message = compose_certificate_request(request, self.settings.mail_from, operation.message_id or "")
+        return Outcome(OK, {"message_id": await self.adapters.mail.send(message)})
+
+    async def _request_access(self, operation: Operation) -> Outcome:
+        p = operation.payload
+        request = AccessRequest(p["customer_name"], _users(p), p.get("tariff"), p.get("inn"), p.get("phone"),
+                                p.get("timezone", "Europe/Moscow"), tuple(p.get("products") or ()), p.get("partner_code"),
+                                p.get("partner_name"))
+        handle = await self.adapters.providers[operation.provider].request_access(request)
+        return Outcome(OK, {"reference": handle.reference, "reused": handle.reused})
+
+    async def _poll_access(self, operation: Operation) -> Outcome:
+        status = await self.adapters.providers[operation.provider].access_status(AccessHandle(operation.payload["reference"]))
+        if not status.active:
+            return Outcome(WAITING)
+        return Outcome(OK, {"account": status.account, "trial_end": status.trial_end.isoformat() if status.trial_end else None})
+
+    async def execute(self, operation: Operation) -> Outcome:
+        step = {"request_certificates": self._request_certificates, "request_access": self._request_access,
+                "poll_access": self._poll_access}.get(operation.kind)
+        if step is None:
+            return Outcome(REJECTED, error=f"unknown operation kind {operation.kind!r}")
+        try:
+            return await step(operation)
+        except Transient as exc:
+            return Outcome(TRANSIENT, error=exc.message, retry_after=exc.retry_after)
+        except AdapterError as exc:  # refused, not found, misconfigured: retrying will not help
+            return Outcome(REJECTED, error=f"{type(exc).__name__}: {exc.message}", rule=exc.rule)
+        except Exception as exc:  # a bug or an unforeseen failure: keep the row, retry later, log it
+            log.exception("operation %s failed unexpectedly", operation.id)
+            return Outcome(TRANSIENT, error=f"{type(exc).__name__}: {exc}")
+
+    # --- the loop -------------------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def run_once(self) -> int:
+        """One round: claim due rows, run them concurrently, record the outcomes, sweep trials."""
+        async with self.db.sessions() as session:
+            claimed = await outbox.claim(session, self.name, self.now(), self.settings.batch, self.settings.lease,
+                                         skip_locked=not self.db.is_sqlite)
+        await asyncio.gather(*(self._run(operation) for operation in claimed))
+        async with self.db.sessions() as session:
+            await self.onboarding.sweep(session, self.now().astimezone(MOSCOW).date())
+            await session.commit()
+        return len(claimed)
+
+    async def _run(self, operation: Operation) -> None:
+        started = self.now()
+        outcome = await self.execute(operation)
+        await self._record(operation.id, started, outcome)
+
+    async def _record(self, operation_id: int, started: datetime, outcome: Outcome) -> None:
+        now = self.now()
+        async with self.db.sessions() as session:
+            row = await outbox.held(session, operation_id, self.name)
+            if row is None:  # the lease ran out and another worker took the row: its run counts, not ours
+                return
+            session.add(OperationAttempt(operation_id=row.id, worker=self.name, started_at=started, finished_at=now,
+                                         outcome=outcome.kind, error=outcome.error))
+            if outcome.kind == OK:
+                outbox.release(row, outbox.SUCCEEDED, now, result=outcome.result)
+                await self.onboarding.step_succeeded(session, row, outcome.result or {}, now)
+            elif outcome.kind == WAITING:
+                row.attempts = 0  # waiting is not failing
+                outbox.release(row, outbox.PENDING, now, due=now + self.settings.poll_every)
+            elif outcome.kind == TRANSIENT and row.attempts < row.max_attempts:
+                delay = retry_delay(row.attempts, outcome.retry_after, self.settings.retry)
+                outbox.release(row, outbox.PENDING, now, due=now + timedelta(seconds=delay), error=outcome.error)
+            else:
+                error = outcome.error or "failed"
+                if outcome.kind == TRANSIENT:
+                    error = f"gave up after {row.attempts} attempts: {error}"
+                outbox.release(row, outbox.FAILED, now, error=error)
+                await self.onboarding.step_failed(session, row, error, outcome.rule, now)
+            await session.commit()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                busy = await self.run_once()
+            except Exception:
+                log.exception("worker round failed")
+                busy = 0
+            if not busy:
+                try:
+                    await asyncio.wait_for(stop.wait(), self.settings.idle)
+                except asyncio.TimeoutError:
+                    pass
