@@ -161,7 +161,7 @@ class Onboarding:
         if enrollment is None or enrollment.state in ("cancelled", "failed"):
             return
         enrollment.failed_in, enrollment.state, enrollment.failure, enrollment.updated_at = enrollment.state, "failed", error, now
-        events.emit(session, enrollment, "step_failed", operation=operation.id, kind=operation.kind, error=error, rule=rule)
+        events.emit(session, enrollment, "step_failed", operation=operation.id, step=operation.kind, error=error, rule=rule)
 
     async def certificates_issued(self, session: AsyncSession, enrollment: Enrollment, now: datetime, source: str) -> None:
         """The secure channel is up: take the next step of the profile (the invitation, MED-ONB-04)."""
