@@ -16,12 +16,12 @@ USER = {"email": "doctor@clinic.ru", "user_name": "Петров Петр Пет�
 
 
 def certificate_request(*, to="af@1c.ru", cc="medfresh@1c.ru", subject="Абонент №48. Подключение к АФ пользователей клиента",
-                        body=None) -> EmailMessage:
+                        body=None, message_id="<req-1@franchise.ru>") -> EmailMessage:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = PARTNER, to, subject
     if cc:
         message["Cc"] = cc
-    message["Message-ID"] = "<req-1@franchise.ru>"
+    message["Message-ID"] = message_id
     message.set_content(body if body is not None else
                         "Партнер: ООО Франчайзи\nНомер абонента партнера: 48\nКлиент: ГБУЗ Городская больница №1\n"
                         "Номер абонента клиента: Новый клиент\nПользователи:\n"
@@ -65,7 +65,7 @@ def test_med_onb_03_batch_across_a_weekend_and_a_holiday(medicine: Medicine):
     requests = sm.http.get("/_control/certificates").json()["requests"]
     assert requests[0]["issue_at"] == "2026-11-23T10:00:00+03:00"
     sm.set_clock(datetime(2026, 11, 3, 10, 30, tzinfo=MOSCOW))  # the day before Unity Day (4 Nov)
-    send(medicine, certificate_request())
+    send(medicine, certificate_request(message_id="<req-2@franchise.ru>"))
     wait_for_mail(medicine, 2)
     assert sm.http.get("/_control/certificates").json()["requests"][1]["issue_at"] == "2026-11-05T10:00:00+03:00"
 
@@ -114,3 +114,13 @@ def test_med_onb_08_card_and_med_disc_01_discount(medicine: Medicine):
     created = sm.ok("account/customer_subscriptions/create", subscriber=number,
                     tariff="1С:Медицина. Больница через Интернет", months=12)["subscription"]
     assert created["discount_percent"] == 40
+
+
+def test_the_same_message_sent_twice_is_one_request(medicine: Medicine):
+    send(medicine, certificate_request())
+    send(medicine, certificate_request())  # a retry after a lost SMTP answer: same Message-ID
+    wait_for_mail(medicine, 1)
+    assert len(medicine.sm.http.get("/_control/certificates").json()["requests"]) == 1
+    send(medicine, certificate_request(message_id="<req-9@franchise.ru>"))  # a new request
+    wait_for_mail(medicine, 2)
+    assert len(medicine.sm.http.get("/_control/certificates").json()["requests"]) == 2
