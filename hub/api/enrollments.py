@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..auth import needs
@@ -36,7 +36,7 @@ class EnrollmentsController(Controller):
     @get("/api/v1/enrollments", summary="Enrollments, filtered")
     async def list_(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
                     onboarding: NamedDependency[Onboarding], provider: FromQuery[str | None] = None,
-                    state_: Annotated[str | None, Parameter(query="state")] = None,
+                    state_: Annotated[str | None, QueryParameter(name="state")] = None,
                     customer_id: FromQuery[str | None] = None,
                     limit: FromQuery[int] = 50, offset: FromQuery[int] = 0) -> EnrollmentPage:
         return await onboarding.search(session, request.user, provider=provider, state=state_, customer_id=customer_id,

@@ -50,6 +50,9 @@ def test_cancel_stops_pending_steps(api):
     cancelled = client.post(f"/api/v1/enrollments/{enrollment['id']}/cancel", headers=a.headers).json()
     assert cancelled["state"] == "cancelled"
     assert [o["status"] for o in client.get("/api/v1/operations", headers=a.headers).json()["items"]] == ["cancelled"]
+    by_state = client.get("/api/v1/enrollments", params={"state": "cancelled"}, headers=a.headers).json()
+    assert [e["id"] for e in by_state["items"]] == [enrollment["id"]]
+    assert client.get("/api/v1/enrollments", params={"state": "requested"}, headers=a.headers).json()["total"] == 0
 
 
 def test_a_rejection_mail_fails_the_enrollment(api):
