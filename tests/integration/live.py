@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -108,3 +109,16 @@ def worker_for(settings: Settings, clock: Any = None):
     adapters = build_adapters_from(settings)
     worker = build_worker(settings, db, adapters, build_onboarding(settings, load_catalogs()), clock)
     return worker, db, adapters
+
+
+@asynccontextmanager
+async def running(url: str, sandboxes: Sandboxes, clock: Any = None, **overrides: Any):
+    """The hub's API client and a worker driven by the test, both closed afterwards."""
+    live = await open_live(url, sandboxes, **overrides)
+    worker, db, adapters = worker_for(live.settings, clock)
+    try:
+        yield live, worker
+    finally:
+        await adapters.close()
+        await db.dispose()
+        await live.client.__aexit__(None, None, None)

@@ -11,7 +11,7 @@ import pytest
 from pricing import MOSCOW
 from providers.sandbox import SandboxClock
 
-from .live import Live, open_live, start_live_sandboxes, worker_for
+from .live import Live, open_live, running, start_live_sandboxes
 
 PROVIDERS = ("fresh_ru", "fresh_kz", "medicine", "rarus")
 
@@ -47,9 +47,7 @@ def all_active(items) -> bool:
 
 
 async def test_each_provider_onboards_to_an_active_trial(database_url, sandboxes):
-    live = await open_live(database_url, sandboxes)
-    worker, db, adapters = worker_for(live.settings)
-    try:
+    async with running(database_url, sandboxes) as (live, worker):
         made = {p: await live.enroll(p) for p in PROVIDERS}
         assert made["medicine"]["steps"][0]["step"] == "certificates"
         await drive(live, worker, all_active)
@@ -65,10 +63,6 @@ async def test_each_provider_onboards_to_an_active_trial(database_url, sandboxes
         kinds = [e["kind"] for e in (await live.client.get("/api/v1/events", headers=live.headers)).json()["items"]]
         assert kinds.count("access_granted") == 4 and "certificates_issued" in kinds
         assert sandboxes.states["rarus"].clients[finals["rarus"]["account"]].attributed  # RA-ONB-06
-    finally:
-        await adapters.close()
-        await db.dispose()
-        await live.client.__aexit__(None, None, None)
 
 
 async def test_refusals_before_anything_is_sent(database_url, sandboxes):
@@ -100,9 +94,7 @@ async def test_med_onb_03_friday_after_ten_before_a_holiday(sqlite_url, sandboxe
     friday = datetime(2027, 3, 5, 11, 0, tzinfo=MOSCOW)
     sandboxes.states["medicine"].clock.set(friday)
     hub_clock = SandboxClock(friday)
-    live = await open_live(sqlite_url, sandboxes)
-    worker, db, adapters = worker_for(live.settings, hub_clock)
-    try:
+    async with running(sqlite_url, sandboxes, hub_clock) as (live, worker):
         enrollment = await live.enroll("medicine")
         await drive(live, worker, lambda items: items[0]["state"] == "awaiting_certificates", medicine_days=False)
         shown = (await live.client.get(f"/api/v1/enrollments/{enrollment['id']}", headers=live.headers)).json()
@@ -120,7 +112,3 @@ async def test_med_onb_03_friday_after_ten_before_a_holiday(sqlite_url, sandboxe
         await drive(live, worker, all_active, medicine_days=False)
         final = (await live.client.get(f"/api/v1/enrollments/{enrollment['id']}", headers=live.headers)).json()
         assert final["steps"][0]["status"] == "done"
-    finally:
-        await adapters.close()
-        await db.dispose()
-        await live.client.__aexit__(None, None, None)

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import app_for
 
-from .live import STANDING, customer_for, enrollment_for, open_live, start_live_sandboxes, worker_for
+from .live import STANDING, customer_for, enrollment_for, running, start_live_sandboxes, worker_for
 
 EGISZ_CONNECTION = "1С:Медицина. Регион для интеграции с ЕГИСЗ ПОДКЛЮЧЕНИЕ"
 
@@ -113,26 +113,21 @@ def sandboxes():
 
 async def test_a_failed_step_is_retried_on_request(sqlite_url, sandboxes):
     """A misconfigured partner code fails the step (no retry helps); after fixing it, retry resumes it."""
-    live = await open_live(sqlite_url, sandboxes, rarus_partner_code="0999")
-    worker, db, adapters = worker_for(live.settings)
-    try:
+    async with running(sqlite_url, sandboxes, rarus_partner_code="0999") as (live, worker):
         enrollment = await live.enroll("rarus")
         await worker.run_once()
         failed = (await live.client.get(f"/api/v1/enrollments/{enrollment['id']}", headers=live.headers)).json()
         assert failed["state"] == "failed" and "Misconfigured" in failed["failure"]
         [operation] = (await live.client.get("/api/v1/operations", params={"status": "failed"},
                                              headers=live.headers)).json()["items"]
-        await adapters.close()
-        worker, _, adapters = worker_for(replace(live.settings, rarus_partner_code="0320"))
+        fixed, fixed_db, fixed_adapters = worker_for(replace(live.settings, rarus_partner_code="0320"))
         retried = await live.client.post(f"/api/v1/operations/{operation['id']}/retry", headers=live.headers)
         assert retried.status_code == 200 and retried.json()["status"] == "pending"
         for _ in range(50):
-            await worker.run_once()
+            await fixed.run_once()
             state = (await live.client.get(f"/api/v1/enrollments/{enrollment['id']}", headers=live.headers)).json()["state"]
             if state == "trial_active":
                 break
         assert state == "trial_active"
-    finally:
-        await adapters.close()
-        await db.dispose()
-        await live.client.__aexit__(None, None, None)
+        await fixed_adapters.close()
+        await fixed_db.dispose()

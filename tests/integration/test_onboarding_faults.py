@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+import httpx
 import pytest
 
-from .live import open_live, start_live_sandboxes, worker_for
+from .live import running, start_live_sandboxes
 from .test_onboarding import all_active, drive
 
 SPREAD = {"fresh_ru": 60, "fresh_kz": 40, "medicine": 40, "rarus": 60}
@@ -17,8 +18,6 @@ SHARE = 0.20
 def switch_on_faults(sandboxes) -> None:
     for name in SPREAD:
         http = sandboxes.served[name].url
-        import httpx
-
         for kind in KINDS:
             fault = {"kind": kind, "operation": "*", "times": 0, "probability": SHARE / len(KINDS),
                      "retry_after": 1, "delay": 1.5}
@@ -44,20 +43,14 @@ def sandboxes():
 
 
 async def test_200_enrollments_through_faults(database_url, sandboxes):
-    live = await open_live(database_url, sandboxes)
-    worker, db, adapters = worker_for(live.settings)
-    try:
+    async with running(database_url, sandboxes) as (live, worker):
         for provider, count in SPREAD.items():
             for _ in range(count):
                 await live.enroll(provider)
         switch_on_faults(sandboxes)
         await drive(live, worker, all_active, timeout=600)
         hits = Counter(h.split(":")[0] for name in SPREAD
-                       for h in __import__("httpx").get(f"{sandboxes.served[name].url}/_control/faults").json()["hits"])
+                       for h in httpx.get(f"{sandboxes.served[name].url}/_control/faults").json()["hits"])
         assert set(hits) == set(KINDS), hits  # every kind of fault really happened
         exactly_one_per_user(sandboxes)
         assert len(await live.enrollments()) == sum(SPREAD.values())
-    finally:
-        await adapters.close()
-        await db.dispose()
-        await live.client.__aexit__(None, None, None)
