@@ -4,14 +4,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from pricing import MOSCOW
 from providers.sandbox import SandboxClock
 
-from .live import Live, open_live, running, start_live_sandboxes
+from .live import Live, open_live, running, start_live_sandboxes, worker_for
 
 PROVIDERS = ("fresh_ru", "fresh_kz", "medicine", "rarus")
 
@@ -112,3 +112,46 @@ async def test_med_onb_03_friday_after_ten_before_a_holiday(sqlite_url, sandboxe
         await drive(live, worker, all_active, medicine_days=False)
         final = (await live.client.get(f"/api/v1/enrollments/{enrollment['id']}", headers=live.headers)).json()
         assert final["steps"][0]["status"] == "done"
+
+
+async def test_two_workers_side_by_side_never_run_the_same_row(database_url, sandboxes):
+    from sqlalchemy import select
+
+    from hub.db import OperationAttempt
+
+    async with running(database_url, sandboxes) as (live, first):
+        second, db, adapters = worker_for(live.settings)
+        try:
+            for _ in range(30):
+                await live.enroll("fresh_ru")
+            while not all_active(await live.enrollments()):
+                await asyncio.gather(first.run_once(), second.run_once())
+            async with db.sessions() as session:
+                attempts = list(await session.scalars(select(OperationAttempt)))
+        finally:
+            await adapters.close()
+            await db.dispose()
+    succeeded = Counter(a.operation_id for a in attempts if a.outcome == "ok")
+    assert set(succeeded.values()) == {1}  # no operation completed twice
+    assert {a.worker for a in attempts} == {first.name, second.name}  # both took work
+    invitations = Counter(i.email for i in sandboxes.states["fresh_ru"].invitations.values())
+    assert set(invitations.values()) == {1}
+
+
+async def test_trial_ending_and_expiry(sqlite_url, sandboxes):
+    clock = SandboxClock()
+    async with running(sqlite_url, sandboxes, clock) as (live, worker):
+        enrollment = await live.enroll("fresh_ru")
+        await drive(live, worker, all_active, medicine_days=False)
+        trial_end = (await live.enrollments())[0]["trial_end"]
+        clock.set(datetime.fromisoformat(trial_end).replace(tzinfo=MOSCOW) - timedelta(days=2))
+        await worker.run_once()
+        kinds = [e["kind"] for e in (await live.client.get("/api/v1/events", headers=live.headers)).json()["items"]]
+        assert kinds.count("trial_ending") == 1  # FR-ONB-01: 3 days before the end
+        clock.set(datetime.fromisoformat(trial_end).replace(tzinfo=MOSCOW) + timedelta(days=1))
+        await worker.run_once()
+        await worker.run_once()
+        final = (await live.client.get(f"/api/v1/enrollments/{enrollment['id']}", headers=live.headers)).json()
+        assert final["state"] == "expired"
+        kinds = [e["kind"] for e in (await live.client.get("/api/v1/events", headers=live.headers)).json()["items"]]
+        assert kinds.count("trial_ending") == 1 and kinds.count("trial_expired") == 1
