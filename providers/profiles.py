@@ -33,6 +33,7 @@ class Profile:
     self_correction_minutes: int = 0  # FR-SUB-12: the partner corrects a subscription itself within this
     correction_rule: str | None = None
     invitation_fields: tuple[str, ...] = ("email",)  # what an invitation carries (MED-ONB-04)
+    invitation_rule: str = "FAM-ONB-01"
     requires_certificate: bool = False  # MED-ONB-04: invite only after the secure channel is set up
     onboarding: tuple[str, ...] = ("invite",)  # the outbound steps of an enrollment, in order (RULES §2)
     account_field: str = ""  # where the customer's account at this provider is kept (hub customer card)
@@ -57,6 +58,7 @@ PROFILES: dict[str, Profile] = {
                         card_fields=("legal_name", "inn", "kpp", "phone", "email"), card_rule="MED-ONB-08",
                         self_extension=(1, 1), self_correction_minutes=10, correction_rule="FR-SUB-12",
                         invitation_fields=("email", "user_name", "phone", "organisation", "inn", "timezone"),
+                        invitation_rule="MED-ONB-04",
                         requires_certificate=True, onboarding=("certificates", "invite"),
                         account_field="medicine_subscriber", access_rule="FAM-ONB-01",
                         reply_subjects={"issued": "Сертификаты выпущены", "rejected": "Заявка отклонена",

@@ -83,7 +83,7 @@ def customer_out(row: Customer) -> CustomerOut:
     )
 
 
-async def _owned(session: AsyncSession, caller: Caller, customer_id: str) -> Customer:
+async def owned(session: AsyncSession, caller: Caller, customer_id: str) -> Customer:
     """The caller's customer; another partner's is reported exactly like a missing one."""
     row = await session.scalar(select(Customer).where(Customer.id == customer_id, Customer.partner_id == caller.partner_id))
     if row is None:
@@ -102,11 +102,11 @@ async def create(session: AsyncSession, caller: Caller, data: CustomerCreate) ->
 
 
 async def read(session: AsyncSession, caller: Caller, customer_id: str) -> CustomerOut:
-    return customer_out(await _owned(session, caller, customer_id))
+    return customer_out(await owned(session, caller, customer_id))
 
 
 async def update(session: AsyncSession, caller: Caller, customer_id: str, patch: CustomerUpdate) -> CustomerOut:
-    row = await _owned(session, caller, customer_id)
+    row = await owned(session, caller, customer_id)
     before = customer_out(row)
     card = {f: getattr(row, f) for f in CARD_FIELDS}
     card.update({f: v for f, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET})

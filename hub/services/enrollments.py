@@ -25,7 +25,7 @@ from ..exceptions import InvalidField, NotFound
 from ..schemas.enrollments import EnrollmentCreate, EnrollmentOut, EnrollmentPage, InboundMail, InboundResult, Step
 from ..schemas.partners import Standing
 from . import audit, events, outbox
-from .customers import _owned as owned_customer
+from .customers import owned as owned_customer
 from .partners import get_partner, standing_of
 
 STEP_STATE = {"certificates": "awaiting_certificates", "invite": "invited", "trial_request": "trial_requested"}

@@ -6,21 +6,13 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 
-import pytest
 
 from pricing import MOSCOW
 from providers.sandbox import SandboxClock
 
-from .live import Live, open_live, running, start_live_sandboxes, worker_for
+from .live import Live, open_live, running, worker_for
 
 PROVIDERS = ("fresh_ru", "fresh_kz", "medicine", "rarus")
-
-
-@pytest.fixture
-def sandboxes():
-    running = start_live_sandboxes()
-    yield running
-    running.stop()
 
 
 async def drive(live: Live, worker, until, *, rounds: int = 4000, timeout: float = 240.0,

@@ -4,11 +4,10 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-import pytest
 
 from tests.conftest import app_for
 
-from .live import STANDING, customer_for, enrollment_for, running, start_live_sandboxes, worker_for
+from .live import STANDING, customer_for, enrollment_for, running, worker_for
 
 EGISZ_CONNECTION = "1С:Медицина. Регион для интеграции с ЕГИСЗ ПОДКЛЮЧЕНИЕ"
 
@@ -102,13 +101,6 @@ def test_health_reports_a_degraded_provider(sqlite_url):
         breaker.opened_at = time.monotonic()
         health = client.get("/health").json()
         assert health["status"] == "degraded" and health["providers"]["rarus"] == "open"
-
-
-@pytest.fixture
-def sandboxes():
-    running = start_live_sandboxes()
-    yield running
-    running.stop()
 
 
 async def test_a_failed_step_is_retried_on_request(sqlite_url, sandboxes):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import httpx
-import pytest
 
-from .live import running, start_live_sandboxes
+from .live import running
 from .test_onboarding import all_active, drive
 
 SPREAD = {"fresh_ru": 60, "fresh_kz": 40, "medicine": 40, "rarus": 60}
@@ -33,13 +32,6 @@ def exactly_one_per_user(sandboxes) -> None:
     assert len(trials) == SPREAD["rarus"] and set(trials.values()) == {1}
     certificates = Counter(u["email"] for r in sandboxes.desk.requests for u in r.users)
     assert len(certificates) == SPREAD["medicine"] and set(certificates.values()) == {1}
-
-
-@pytest.fixture
-def sandboxes():
-    running = start_live_sandboxes()
-    yield running
-    running.stop()
 
 
 async def test_200_enrollments_through_faults(database_url, sandboxes):

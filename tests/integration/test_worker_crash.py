@@ -10,18 +10,10 @@ import time
 from collections import Counter
 
 import httpx
-import pytest
 
-from .live import open_live, start_live_sandboxes
+from .live import open_live
 
 PER_PROVIDER = 15
-
-
-@pytest.fixture
-def sandboxes():
-    running = start_live_sandboxes()
-    yield running
-    running.stop()
 
 
 def worker_env(live) -> dict[str, str]:

@@ -146,8 +146,7 @@ class FreshSandboxState:
     def send_invitation(self, params: dict[str, Any]) -> Invitation:
         missing = [f for f in self.profile.invitation_fields if not params.get(f)]
         if missing:
-            rule = "MED-ONB-04" if len(self.profile.invitation_fields) > 1 else "FAM-ONB-01"
-            raise refuse(rule, f"the invitation lacks: {', '.join(missing)}")
+            raise refuse(self.profile.invitation_rule, f"the invitation lacks: {', '.join(missing)}")
         email = str(params["email"]).strip().lower()
         if self.profile.requires_certificate and not self.certificates.is_issued(email, self.now()):
             raise refuse("MED-ONB-04", f"{email} has no issued Континент-АП certificate: request it first (MED-ONB-02)")
