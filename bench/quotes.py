@@ -1,14 +1,18 @@
 """Quotes per second: the engine alone, and POST /api/v1/quotes against GET /health of the same app.
 
-Run with `make bench`. It starts `hub serve` on a loopback port, sends a bounded
-number of requests over one keep-alive connection, and prints rates and ratios.
+Run with `make bench`. It starts `hub serve` on a loopback port with a throwaway database
+and API key, sends a bounded number of requests over one keep-alive connection, and prints
+rates and ratios. The quote request is authenticated and reads the partner's standing; the
+trivial endpoint (/health) is neither.
 Not a test: numbers vary by machine; the ratios are what to compare.
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 
@@ -52,11 +56,20 @@ def main() -> None:
     engine_rate = rate(ENGINE_ROUNDS, lambda: compare(need, engines, standing, date(2026, 11, 22)))
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--port", str(port)],
+    env = dict(os.environ, HUB_DATA_DIR=tempfile.mkdtemp(prefix="hub-bench-"), HUB_WORKER="0",
+               HUB_RATE_LIMIT_PER_MINUTE="1000000")
+    env.pop("HUB_DATABASE_URL", None)
+
+    def hub(*args: str) -> str:
+        out = subprocess.run([sys.executable, "-m", "hub.cli", *args], env=env, capture_output=True, text=True, check=True)
+        return out.stdout.strip().splitlines()[-1]
+
+    key = hub("key", "create", hub("partner", "create", "Bench"), "--role", "viewer")
+    server = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
-        with httpx.Client(base_url=base, timeout=10) as client:
+        with httpx.Client(base_url=base, timeout=10, headers={"Authorization": f"Bearer {key}"}) as client:
             for _ in range(100):
                 try:
                     client.get("/health")
@@ -65,6 +78,8 @@ def main() -> None:
                     time.sleep(0.1)
             body = msgspec.json.encode(NEED)
             headers = {"content-type": "application/json"}
+            warm = client.post("/api/v1/quotes", content=body, headers=headers)
+            assert warm.status_code == 200, warm.text
             rate(100, lambda: client.post("/api/v1/quotes", content=body, headers=headers))  # warm-up
             api_rate = rate(HTTP_ROUNDS, lambda: client.post("/api/v1/quotes", content=body, headers=headers))
             trivial_rate = rate(HTTP_ROUNDS, lambda: client.get("/health"))

@@ -21,7 +21,7 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
         scheme, _, token = connection.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthorizedException("send the API key as 'Authorization: Bearer <key>'")
-        async with connection.app.state.db.sessions() as session:
+        async with connection.app.state.db.reads() as session:
             caller = await authenticate(session, token.strip())
         if caller is None:
             raise NotAuthorizedException("unknown or revoked API key")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 ROLES = ("viewer", "operator", "admin")
 
@@ -11,6 +12,7 @@ class Caller:
     partner_id: str
     key_id: str | None  # None for the CLI acting as the partner's administrator
     role: str
+    standing: Any = None  # the partner's pricing standing, read with the key (saves a query per quote)
 
     @property
     def actor(self) -> str:

@@ -15,7 +15,8 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 async def provide_session(state: State) -> AsyncGenerator[AsyncSession, None]:
-    async with state.db.sessions() as session:
+    """A read session for GET handlers and reads before a write; changes go through ``idempotent_write``."""
+    async with state.db.reads() as session:
         yield session
 
 

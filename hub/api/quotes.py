@@ -8,10 +8,7 @@ from litestar.params import JSONBody
 
 from pricing import QuoteRequest, QuoteResponse, SubscriptionPrice, SubscriptionPriceRequest
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from ..services import PricingService
-from ..services.partners import standing_of
 
 
 class QuotesController(Controller):
@@ -20,10 +17,10 @@ class QuotesController(Controller):
 
     @post(status_code=200, summary="Price one customer need on every eligible cloud", )
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[QuoteRequest],
-                     pricing: NamedDependency[PricingService], session: NamedDependency[AsyncSession]) -> QuoteResponse:
+                     pricing: NamedDependency[PricingService]) -> QuoteResponse:
         """Offers ranked by the customer's total price, each with the partner's cost and income.
         The calling partner's standing applies unless `partner` gives a what-if override."""
-        return pricing.quote(data, await standing_of(session, request.user.partner_id))
+        return pricing.quote(data, request.user.standing)
 
 
 class PricesController(Controller):
@@ -32,6 +29,6 @@ class PricesController(Controller):
 
     @post("/subscription", status_code=200, summary="Price one Fresh-family subscription", )
     async def subscription(self, request: Request[Any, Any, Any], data: JSONBody[SubscriptionPriceRequest],
-                           pricing: NamedDependency[PricingService], session: NamedDependency[AsyncSession]) -> SubscriptionPrice:
+                           pricing: NamedDependency[PricingService]) -> SubscriptionPrice:
         """Retail, discount, partner cost, period, months charged and invoice due date — before anything is created."""
-        return pricing.price(data, await standing_of(session, request.user.partner_id))
+        return pricing.price(data, request.user.standing)

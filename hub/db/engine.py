@@ -23,7 +23,7 @@ def default_database_url(data_dir: Path) -> str:
     return f"sqlite+aiosqlite:///{data_dir / 'hub.sqlite3'}"
 
 
-def _sqlite_setup(engine: AsyncEngine) -> None:
+def _sqlite_setup(engine: AsyncEngine, *, writer: bool) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
@@ -37,11 +37,13 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # writers queue on the lock up front; readers take a plain snapshot (WAL lets them run beside writers)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
 class Database:
-    """One engine and session factory for the process."""
+    """The engines and session factories for the process: ``sessions`` for work that may write,
+    ``reads`` for work that only reads (on SQLite it takes no write lock)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -51,10 +53,13 @@ class Database:
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
-            _sqlite_setup(self.engine)
+            _sqlite_setup(self.engine, writer=True)
+            self.read_engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+            _sqlite_setup(self.read_engine, writer=False)
         else:
-            self.engine = create_async_engine(url, pool_pre_ping=True)
+            self.engine = self.read_engine = create_async_engine(url, pool_pre_ping=True)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
+        self.reads = async_sessionmaker(self.read_engine, expire_on_commit=False, class_=AsyncSession)
 
     async def upgrade(self) -> None:
         """Bring the schema up to date (alembic upgrade head) over this engine."""
@@ -63,6 +68,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -119,10 +119,12 @@ async def authenticate(session: AsyncSession, presented: str) -> Caller | None:
     prefix, _, secret = rest.partition("_")
     if scheme != KEY_SCHEME or not prefix or not secret:
         return None
-    key = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
-    if key is None or key.revoked_at is not None:
+    found = (await session.execute(select(ApiKey, Partner.standing).join(Partner, Partner.id == ApiKey.partner_id)
+                                   .where(ApiKey.prefix == prefix))).first()
+    if found is None or found[0].revoked_at is not None:
         hmac.compare_digest(_hash(secret), _hash(""))  # same work either way
         return None
+    key, standing = found
     if not hmac.compare_digest(_hash(secret), key.secret_hash):
         return None
-    return Caller(key.partner_id, key.id, key.role)
+    return Caller(key.partner_id, key.id, key.role, pricing_standing(msgspec.convert(standing or {}, Standing)))
