@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from .base import AccessHandle, AccessRequest, AccessStatus, ProviderAdapter, User
+from .base import AccessHandle, AccessRequest, AccessStatus, ProviderAdapter, ProviderSubscription, SubscriptionOrder, User
 from .breaker import CircuitBreaker
 from .errors import AdapterError, CircuitOpen, Misconfigured, NotFound, Rejected, Transient
 from .fresh import FreshAdapter
@@ -74,7 +74,7 @@ def build_adapters(endpoints: dict[str, Endpoint], mail: MailEndpoint | None = N
 
 
 __all__ = [
-    "AccessHandle", "AccessRequest", "AccessStatus", "AdapterError", "Adapters", "CertificateRequest", "CircuitBreaker",
+    "AccessHandle", "AccessRequest", "AccessStatus", "AdapterError", "Adapters", "ProviderSubscription", "SubscriptionOrder", "CertificateRequest", "CircuitBreaker",
     "CircuitOpen", "DEFAULT_LIMITS", "DEFAULT_POLICY", "DEFAULT_TIMEOUT", "Endpoint", "FreshAdapter", "HttpChannel",
     "MailChannel", "MailEndpoint", "Misconfigured", "NotFound", "ProviderAdapter", "RarusAdapter", "Rejected",
     "RetryPolicy", "Transient", "User", "build_adapters", "compose_certificate_request", "parse_retry_after",

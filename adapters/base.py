@@ -54,3 +54,28 @@ class ProviderAdapter(Protocol):
     async def access_status(self, handle: AccessHandle) -> AccessStatus: ...
 
     async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SubscriptionOrder:
+    """A paid subscription to create at a Fresh-family provider (what the Service Manager needs)."""
+
+    subscriber: int
+    kind: str  # main | addon_sessions | addon_bases | upgrade
+    tariff: str
+    start: date
+    months: int | None = None
+    quantity: int = 1
+    main_number: int | None = None  # the provider's number of the main subscription (add-ons, upgrades)
+    card: dict[str, object] = field(default_factory=dict)  # the subscriber card to make sure of first (FAM-ONB-04)
+
+
+@dataclass(frozen=True)
+class ProviderSubscription:
+    number: int
+    start: date
+    end: date
+    retail: str
+    discount_percent: int
+    amount: str
+    reused: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .base import AccessHandle, AccessRequest, AccessStatus
+from .base import AccessHandle, AccessRequest, AccessStatus, ProviderSubscription, SubscriptionOrder
 from .errors import Misconfigured, NotFound, Rejected, Transient
 from .http import HttpChannel
 
@@ -69,5 +69,40 @@ class FreshAdapter:
 
         return await self.channel.call(attempt)
 
+    async def create_subscription(self, order: SubscriptionOrder) -> ProviderSubscription:
+        """Fill the card, then create the subscription — unless the same one (subscriber, kind, tariff,
+        start, main) is already there from an earlier try whose answer was lost."""
+        method = {"main": "create", "addon_sessions": "create_enhanced", "addon_bases": "create_enhanced",
+                  "upgrade": "create_upgrade"}[order.kind]
+        params: dict[str, Any] = {"start": order.start.isoformat()}
+        if order.kind == "main":
+            params.update(subscriber=order.subscriber, tariff=order.tariff, months=order.months)
+        else:
+            params.update(main=order.main_number, tariff=order.tariff, quantity=order.quantity,
+                          kind="sessions" if order.kind == "addon_sessions" else "bases")
+        kind = {"main": "main", "upgrade": "upgrade"}.get(order.kind, "enhanced")
+
+        async def attempt() -> ProviderSubscription:
+            if order.card:
+                await self.execute("account/customers/update_attached_info", subscriber=order.subscriber, card=order.card)
+            listed = await self.execute("account/customer_subscriptions/list", subscriber=order.subscriber)
+            for s in listed.get("subscriptions", []):
+                if (s["kind"], s["start"], s["main"]) == (kind, order.start.isoformat(), order.main_number) and \
+                        order.tariff in (s["tariff"], s["tariff_code"]):
+                    return _subscription(s, reused=True)
+            made = await self.execute(f"account/customer_subscriptions/{method}", mutating=True, **params)
+            return _subscription(made["subscription"])
+
+        return await self.channel.call(attempt)
+
+    async def subscriptions(self, subscriber: int) -> list[dict[str, Any]]:
+        return (await self.channel.call(lambda: self.execute("account/customer_subscriptions/list",
+                                                             subscriber=subscriber)))["subscriptions"]
+
     async def close(self) -> None:
         await self.channel.close()
+
+
+def _subscription(s: dict[str, Any], reused: bool = False) -> ProviderSubscription:
+    return ProviderSubscription(s["number"], date.fromisoformat(s["start"]), date.fromisoformat(s["end"]), s["retail"],
+                                s["discount_percent"], s["amount"], reused)

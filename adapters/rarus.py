@@ -63,5 +63,40 @@ class RarusAdapter:
 
         return await self.channel.call(attempt)
 
+    async def convert(self, login: str, seat_plan: list[dict[str, Any]], months: int,
+                      options: list[str] | None = None) -> dict[str, Any]:
+        """Trial → paying: the invoice per RA-BILL-01 (an existing conversion invoice is returned, not doubled)."""
+
+        async def attempt() -> dict[str, Any]:
+            invoices = self._json(await self.channel.send("GET", "/api/v1/invoices", params={"login": login}))["invoices"]
+            for invoice in invoices:
+                if invoice["kind"] == "conversion":
+                    return invoice
+            body = {"seat_plan": seat_plan, "months": months, "options": options or []}
+            return self._json(await self.channel.send("POST", f"/api/v1/clients/{login}/conversion", mutating=True,
+                                                      json=body))["invoice"]
+
+        return await self.channel.call(attempt)
+
+    async def change(self, login: str, seat_plan: list[dict[str, Any]], options: list[str] | None = None) -> dict[str, Any]:
+        """RA-BILL-02: a change of a paying client (a surcharge invoice up, an advance down)."""
+
+        async def attempt() -> dict[str, Any]:
+            client = self._json(await self.channel.send("GET", f"/api/v1/clients/{login}"))["client"]
+            if client["seat_plan"] == seat_plan or (client.get("pending_change") or {}).get("seat_plan") == seat_plan:
+                return {"applied": client["seat_plan"] == seat_plan, "already": True,
+                        "surcharge_invoice": (client.get("pending_change") or {}).get("invoice")}
+            body = {"seat_plan": seat_plan, "options": options if options is not None else client["options"]}
+            return self._json(await self.channel.send("POST", f"/api/v1/clients/{login}/changes", mutating=True,
+                                                      json=body))["change"]
+
+        return await self.channel.call(attempt)
+
+    async def client(self, login: str) -> dict[str, Any]:
+        return await self.channel.call(lambda: self._client(login))
+
+    async def _client(self, login: str) -> dict[str, Any]:
+        return self._json(await self.channel.send("GET", f"/api/v1/clients/{login}"))["client"]
+
     async def close(self) -> None:
         await self.channel.close()

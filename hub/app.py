@@ -18,7 +18,7 @@ from .auth import authentication, rate_limit
 from .clock import Clock, SystemClock
 from .db import Database
 from .errors import EXCEPTION_HANDLERS
-from .runtime import build_adapters_from, build_onboarding, build_worker
+from .runtime import build_adapters_from, build_onboarding, build_subscriptions, build_worker
 from .services import PricingService
 from .services.idempotency import purge
 from .settings import Settings
@@ -40,6 +40,7 @@ def create_app(
     pricing = build_pricing(settings, clock, catalogs)
     db = database or Database(settings.database)
     onboarding = build_onboarding(settings, pricing.catalogs)
+    subscriptions = build_subscriptions(settings, pricing)
     outbound = adapters or build_adapters_from(settings)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
@@ -49,7 +50,7 @@ def create_app(
         await db.upgrade()
         await purge(db.sessions, timedelta(hours=settings.idempotency_hours))
         if settings.worker_in_process:
-            worker = build_worker(settings, db, outbound, onboarding)
+            worker = build_worker(settings, db, outbound, onboarding, subscriptions)
             tasks.append(asyncio.create_task(worker.run(stop), name="outbox-worker"))
 
     async def shutdown(_: Litestar) -> None:
@@ -63,6 +64,7 @@ def create_app(
         dependencies={
             "pricing": Provide(lambda: pricing, sync_to_thread=False, use_cache=True),
             "onboarding": Provide(lambda: onboarding, sync_to_thread=False, use_cache=True),
+            "subscriptions": Provide(lambda: subscriptions, sync_to_thread=False, use_cache=True),
             "session": Provide(provide_session),
         },
         middleware=[rate_limit(settings.rate_limit_per_minute).middleware, authentication()],

@@ -107,9 +107,8 @@ def _up(args: argparse.Namespace) -> int:
 def _worker(args: argparse.Namespace) -> int:
     import signal
 
-    from pricing import load_catalogs
-
-    from .runtime import build_adapters_from, build_onboarding, build_worker
+    from .app import build_pricing
+    from .runtime import build_adapters_from, build_onboarding, build_subscriptions, build_worker
 
     settings = _settings(args)
 
@@ -117,7 +116,9 @@ def _worker(args: argparse.Namespace) -> int:
         db = Database(settings.database)
         adapters = build_adapters_from(settings)
         await db.upgrade()
-        worker = build_worker(settings, db, adapters, build_onboarding(settings, load_catalogs(settings.catalog_dir)))
+        pricing = build_pricing(settings, SystemClock())
+        worker = build_worker(settings, db, adapters, build_onboarding(settings, pricing.catalogs),
+                              build_subscriptions(settings, pricing))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -11,6 +11,8 @@ from pricing import Catalog
 from .clock import Clock
 from .db import Database
 from .services.enrollments import Onboarding
+from .services.pricing import PricingService
+from .services.subscriptions import Subscriptions
 from .settings import Settings
 from .worker import Worker, WorkerSettings
 
@@ -34,12 +36,16 @@ def build_onboarding(settings: Settings, catalogs: dict[str, Catalog]) -> Onboar
     return Onboarding(catalogs, timedelta(seconds=settings.poll_seconds))
 
 
+def build_subscriptions(settings: Settings, pricing: PricingService) -> Subscriptions:
+    return Subscriptions(pricing, timedelta(seconds=settings.poll_seconds))
+
+
 def build_worker(settings: Settings, db: Database, adapters: Adapters, onboarding: Onboarding,
-                 clock: Clock | None = None) -> Worker:
+                 subscriptions: Subscriptions, clock: Clock | None = None) -> Worker:
     worker_settings = WorkerSettings(
         lease=timedelta(seconds=settings.lease_seconds),
         poll_every=timedelta(seconds=settings.poll_seconds),
         retry=RetryPolicy(attempts=12, base=settings.retry_base_seconds, cap=300.0, total=3600.0),
         mail_from=settings.mail_from,
     )
-    return Worker(db, adapters, onboarding, worker_settings, clock)
+    return Worker(db, adapters, onboarding, subscriptions, worker_settings, clock)

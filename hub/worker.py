@@ -19,7 +19,10 @@ from adapters import (
     AdapterError,
     Adapters,
     CertificateRequest,
+    FreshAdapter,
+    RarusAdapter,
     RetryPolicy,
+    SubscriptionOrder,
     Transient,
     User,
     compose_certificate_request,
@@ -28,9 +31,10 @@ from adapters import (
 from pricing import MOSCOW
 
 from .clock import Clock, SystemClock
-from .db import Database, Operation, OperationAttempt
+from .db import Customer, Database, Operation, OperationAttempt, Subscription
 from .services import outbox
 from .services.enrollments import Onboarding
+from .services.subscriptions import CARD_SYNC, Subscriptions
 
 log = logging.getLogger("hub.worker")
 OK, WAITING, TRANSIENT, REJECTED = "ok", "waiting", "transient", "rejected"
@@ -60,11 +64,20 @@ def _users(payload: dict[str, Any]) -> tuple[User, ...]:
 
 
 class Worker:
-    def __init__(self, db: Database, adapters: Adapters, onboarding: Onboarding,
+    def __init__(self, db: Database, adapters: Adapters, onboarding: Onboarding, subscriptions: Subscriptions,
                  settings: WorkerSettings = WorkerSettings(), clock: Clock | None = None, name: str | None = None) -> None:
         self.db, self.adapters, self.onboarding, self.settings = db, adapters, onboarding, settings
         self.clock = clock or SystemClock()
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.steps = {
+            "request_certificates": (self._request_certificates, onboarding),
+            "request_access": (self._request_access, onboarding),
+            "poll_access": (self._poll_access, onboarding),
+            "create_subscription": (self._create_subscription, subscriptions),
+            "rarus_convert": (self._rarus_order, subscriptions),
+            "rarus_change": (self._rarus_order, subscriptions),
+            "poll_payment": (self._poll_payment, subscriptions),
+        }
 
     # --- the steps ------------------------------------------------------------------------------------------
     async def _request_certificates(self, operation: Operation) -> Outcome:
@@ -91,13 +104,55 @@ class Worker:
             return Outcome(WAITING)
         return Outcome(OK, {"account": status.account, "trial_end": status.trial_end.isoformat() if status.trial_end else None})
 
+    async def _subscription(self, operation: Operation) -> tuple[Subscription, Subscription | None, Customer]:
+        async with self.db.reads() as session:
+            row = await session.get(Subscription, operation.payload["subscription_id"])
+            assert row is not None
+            main = await session.get(Subscription, row.main_id) if row.main_id else None
+            customer = await session.get(Customer, row.customer_id)
+            assert customer is not None
+            return row, main, customer
+
+    async def _create_subscription(self, operation: Operation) -> Outcome:
+        row, main, customer = await self._subscription(operation)
+        if main is not None and main.provider_number is None:
+            raise Transient("the main subscription is not at the provider yet", retry_after=1.0)
+        adapter = self.adapters.providers[operation.provider]
+        assert isinstance(adapter, FreshAdapter)
+        order = SubscriptionOrder(
+            subscriber=int(operation.payload["account"]), kind=row.kind, tariff=row.tariff_code or row.tariff,
+            start=row.start, months=row.months_charged if row.kind == "main" else None, quantity=row.quantity,
+            main_number=int(main.provider_number) if main and main.provider_number else None,
+            card={f: getattr(customer, f) for f in CARD_SYNC if getattr(customer, f) is not None})
+        made = await adapter.create_subscription(order)
+        return Outcome(OK, {"number": made.number, "start": made.start.isoformat(), "end": made.end.isoformat(),
+                            "retail": made.retail, "discount_percent": made.discount_percent, "amount": made.amount,
+                            "reused": made.reused})
+
+    async def _rarus_order(self, operation: Operation) -> Outcome:
+        row, _, _ = await self._subscription(operation)
+        adapter = self.adapters.providers["rarus"]
+        assert isinstance(adapter, RarusAdapter)
+        login = operation.payload["account"]
+        if operation.kind == "rarus_convert":
+            return Outcome(OK, await adapter.convert(login, row.seat_plan or [], row.months_charged))
+        return Outcome(OK, await adapter.change(login, row.seat_plan or []))
+
+    async def _poll_payment(self, operation: Operation) -> Outcome:
+        row, _, _ = await self._subscription(operation)
+        adapter = self.adapters.providers["rarus"]
+        assert isinstance(adapter, RarusAdapter)
+        client = await adapter.client(operation.payload["account"])
+        paid = client["status"] == "paying" and client["seat_plan"] == row.seat_plan and not client.get("pending_change")
+        return Outcome(OK, {"status": client["status"], "monthly": client["monthly"],
+                            "paid_through": client["paid_through"]}) if paid else Outcome(WAITING)
+
     async def execute(self, operation: Operation) -> Outcome:
-        step = {"request_certificates": self._request_certificates, "request_access": self._request_access,
-                "poll_access": self._poll_access}.get(operation.kind)
-        if step is None:
+        known = self.steps.get(operation.kind)
+        if known is None:
             return Outcome(REJECTED, error=f"unknown operation kind {operation.kind!r}")
         try:
-            return await step(operation)
+            return await known[0](operation)
         except Transient as exc:
             return Outcome(TRANSIENT, error=exc.message, retry_after=exc.retry_after)
         except AdapterError as exc:  # refused, not found, misconfigured: retrying will not help
@@ -134,9 +189,10 @@ class Worker:
                 return
             session.add(OperationAttempt(operation_id=row.id, worker=self.name, started_at=started, finished_at=now,
                                          outcome=outcome.kind, error=outcome.error))
+            service = self.steps[row.kind][1] if row.kind in self.steps else self.onboarding
             if outcome.kind == OK:
                 outbox.release(row, outbox.SUCCEEDED, now, result=outcome.result)
-                await self.onboarding.step_succeeded(session, row, outcome.result or {}, now)
+                await service.step_succeeded(session, row, outcome.result or {}, now)
             elif outcome.kind == WAITING:
                 row.attempts = 0  # waiting is not failing
                 outbox.release(row, outbox.PENDING, now, due=now + self.settings.poll_every)
@@ -148,7 +204,7 @@ class Worker:
                 if outcome.kind == TRANSIENT:
                     error = f"gave up after {row.attempts} attempts: {error}"
                 outbox.release(row, outbox.FAILED, now, error=error)
-                await self.onboarding.step_failed(session, row, error, outcome.rule, now)
+                await service.step_failed(session, row, error, outcome.rule, now)
             await session.commit()
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -109,6 +109,12 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             return p.amount * months, p.source, f"{months} × 1 mo."
         raise CatalogError(f"tariff {self.label!r} has no price for {months} months")
 
+    @property
+    def level(self) -> Decimal:
+        """How high the tariff stands, for FAM-SUB-10 (no downgrade): its 1-month retail, or 0."""
+        by_months = {p.months: p.amount for p in self.prices}
+        return by_months.get(1, Decimal(0))
+
     def has_period(self, months: int) -> bool:
         return any(p.months in (months, 1) for p in self.prices)
 

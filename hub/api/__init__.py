@@ -5,8 +5,9 @@ from .enrollments import EnrollmentsController, EventsController, OperationsCont
 from .health import health
 from .partner import AuditController, PartnerController
 from .quotes import PricesController, QuotesController
+from .subscriptions import SubscriptionsController
 
 ROUTES = [health, QuotesController, PricesController, CatalogController, CustomersController, PartnerController,
-          AuditController, EnrollmentsController, OperationsController, EventsController]
+          AuditController, EnrollmentsController, OperationsController, EventsController, SubscriptionsController]
 
 __all__ = ["ROUTES"]

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .types import StructJSON, UTCDateTime
@@ -176,3 +177,41 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(StructJSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Subscription(Base):
+    """A paid subscription (or a Rarus conversion/change) as the hub ordered it and the provider confirmed it."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # main addon_sessions addon_bases upgrade conversion change
+    pricing_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    tariff: Mapped[str] = mapped_column(String(200))
+    tariff_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date, index=True)
+    months_charged: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    retail: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    discount_percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    partner_cost: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    partner_monthly: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), nullable=True)
+    customer_price: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    invoice_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    paid_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), nullable=True)
+    paid_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    payment_document: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    main_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    seat_plan: Mapped[list[dict[str, Any]] | None] = mapped_column(StructJSON, nullable=True)
+    rules: Mapped[list[str]] = mapped_column(StructJSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # requested awaiting_payment active failed
+    provider_number: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    provider_data: Mapped[dict[str, Any] | None] = mapped_column(StructJSON, nullable=True)
+    failure: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,9 +11,10 @@ from litestar.testing import AsyncTestClient
 
 from hub.app import create_app
 from hub.db import Database
-from hub.runtime import build_adapters_from, build_onboarding, build_worker
+from hub.app import build_pricing
+from hub.clock import SystemClock
+from hub.runtime import build_adapters_from, build_onboarding, build_subscriptions, build_worker
 from hub.settings import Settings
-from pricing import load_catalogs
 from providers.sandbox import Sandboxes, start_sandboxes
 from tests.conftest import make_tenant
 
@@ -107,7 +108,9 @@ async def open_live(url: str, sandboxes: Sandboxes, **overrides: Any):
 def worker_for(settings: Settings, clock: Any = None):
     db = Database(settings.database)
     adapters = build_adapters_from(settings)
-    worker = build_worker(settings, db, adapters, build_onboarding(settings, load_catalogs()), clock)
+    pricing = build_pricing(settings, clock or SystemClock())
+    worker = build_worker(settings, db, adapters, build_onboarding(settings, pricing.catalogs),
+                          build_subscriptions(settings, pricing), clock)
     return worker, db, adapters
 
 

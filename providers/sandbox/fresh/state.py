@@ -23,7 +23,7 @@ from pricing import (
     add_months,
     month_key,
 )
-from pricing.catalog import CatalogError, Tariff
+from pricing.catalog import Tariff
 from pricing.engines.fresh_price import invoice_due
 
 from ...profiles import Profile
@@ -274,10 +274,10 @@ class FreshSandboxState:
 
     def _no_downgrade(self, subscriber: Subscriber, tariff: Tariff, start: date) -> None:
         """FAM-SUB-10: a lower tariff only after the current one ends (помесячно ones may be shortened)."""
-        new_level = _monthly_level(tariff)
+        new_level = tariff.level
         for current in self._mains(subscriber):
             if current.start <= start <= current.end and not current.monthly:
-                if new_level < _monthly_level(self._tariff(current.tariff_code or current.tariff)):
+                if new_level < self._tariff(current.tariff_code or current.tariff).level:
                     raise refuse("FAM-SUB-10", f"no downgrade: {current.tariff!r} runs until {current.end.isoformat()}")
 
     def create_addon(self, params: dict[str, Any]) -> Subscription:
@@ -389,14 +389,6 @@ def _with_defects(lines: list[dict[str, Any]], defects: StatementDefects) -> lis
     for line in result[: defects.wrong_discount]:
         line["discount_percent"] += 5
     return result + [dict(line) for line in result[: defects.duplicate]]
-
-
-def _monthly_level(tariff: Tariff) -> Decimal:
-    """How high a tariff stands: its 1-month retail, the closest the catalog gives to a level."""
-    try:
-        return tariff.price_for(1)[0]
-    except CatalogError:
-        return Decimal(0)
 
 
 def _date(value: Any) -> date | None:

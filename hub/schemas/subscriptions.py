@@ -1,0 +1,79 @@
+"""Subscriptions: requests, previews and what the hub shows."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
+
+from pricing import SeatGroup
+
+Kind = Literal["main", "renewal", "upgrade", "addon_sessions", "addon_bases", "conversion", "change"]
+
+
+class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    pass
+
+
+class Payment(_In):
+    """The customer's payment for the subscription (FAM-SUB-01: the whole period, up front)."""
+
+    amount: Decimal
+    paid_on: date
+    document: str | None = None
+
+
+class SubscriptionCreate(_In):
+    customer_id: str
+    provider: Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
+    kind: Kind = "main"
+    tariff: str | None = None
+    months: Annotated[int, Meta(ge=1, le=36)] | None = None
+    start: date | None = None
+    quantity: Annotated[int, Meta(ge=1, le=1000)] = 1
+    main_id: str | None = None  # the hub's main subscription, for add-ons and upgrades
+    renews_id: str | None = None  # the subscription a renewal copies (default: the latest main)
+    customer_price: Decimal | None = None  # what the customer pays; default: retail
+    customer_price_includes_vat: bool = False  # FR-SUB-04: refused where the applications are VAT-exempt
+    payment: Payment | None = None
+    seat_plan: list[SeatGroup] | None = None  # Rarus
+    options: list[str] = []
+    dry_run: bool = False
+
+
+class SubscriptionOut(msgspec.Struct):
+    id: str
+    customer_id: str
+    provider: str
+    kind: str
+    pricing_kind: str | None
+    tariff: str
+    tariff_code: str | None
+    quantity: int
+    start: date
+    end: date
+    months_charged: int
+    currency: str
+    retail: Decimal
+    discount_percent: int | None
+    partner_cost: Decimal
+    partner_monthly: Decimal | None
+    customer_price: Decimal
+    invoice_due: date | None
+    main_id: str | None
+    status: str
+    provider_number: str | None
+    provider_data: dict[str, Any] | None
+    rules: list[str]
+    failure: str | None
+    created_at: datetime
+    dry_run: bool = False
+
+
+class SubscriptionPage(msgspec.Struct):
+    items: list[SubscriptionOut]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,267 @@
+"""Paid subscriptions on every provider, checked against RULES §3 before anything is sent.
+
+Fresh family: main, renewal (a copy with a new period, FAM-SUB-08), upgrade, add-ons; the
+customer's payment is recorded with the request (FAM-SUB-01). Rarus: conversion of a trial to
+paying (RA-BILL-01) and later changes (RA-BILL-02). Each order is an outbox row.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pricing import MOSCOW, Money, PartnerStanding, QuoteRequest, RarusEngine, SubscriptionPriceRequest, calendar_month_invoice_period
+from providers import PROFILES
+
+from ..caller import Caller
+from ..db.models import Customer, Enrollment, Operation, Subscription, utcnow
+from ..exceptions import InvalidField, NotFound
+from ..schemas.subscriptions import SubscriptionCreate, SubscriptionOut, SubscriptionPage
+from . import audit, outbox
+from .customers import CARD_FIELDS, card_missing, owned
+from .partners import standing_of
+from .pricing import PricingService
+
+LIVE = ("requested", "awaiting_payment", "active")
+CARD_SYNC = ("legal_name", "inn", "kpp", "bin_iin", "phone", "email", "new_to_1c")
+RARUS_STEP = {"conversion": "rarus_convert", "change": "rarus_change"}
+MAX_PAGE = 200
+
+
+def out(row: Subscription, dry_run: bool = False) -> SubscriptionOut:
+    return SubscriptionOut(
+        row.id, row.customer_id, row.provider, row.kind, row.pricing_kind, row.tariff, row.tariff_code, row.quantity,
+        row.start, row.end, row.months_charged, row.currency, row.retail, row.discount_percent, row.partner_cost,
+        row.partner_monthly, row.customer_price, row.invoice_due, row.main_id, row.status, row.provider_number,
+        row.provider_data, list(row.rules or []), row.failure, row.created_at or utcnow(), dry_run)
+
+
+class Subscriptions:
+    def __init__(self, pricing: PricingService, poll_every: timedelta) -> None:
+        self.pricing, self.poll_every = pricing, poll_every
+
+    # --- ordering -----------------------------------------------------------------------------------------
+    async def create(self, session: AsyncSession, caller: Caller, data: SubscriptionCreate) -> SubscriptionOut:
+        customer = await owned(session, caller, data.customer_id)
+        profile = PROFILES[data.provider]
+        account = (customer.accounts or {}).get(profile.account_field)
+        if account is None:
+            raise InvalidField("customer_id", f"the customer has no {profile.title} account yet: enroll it first",
+                               rule=profile.access_rule)
+        standing = caller.standing or await standing_of(session, caller.partner_id)
+        today = self.pricing.clock.today()
+        if data.provider == "rarus":
+            row = await self._rarus(session, caller, customer, data, today)
+        else:
+            row = await self._fresh(session, caller, customer, data, standing, today)
+        if data.dry_run:
+            return out(row, dry_run=True)
+        session.add(row)
+        await session.flush()
+        step = RARUS_STEP.get(row.kind, "create_subscription")
+        outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind=step,
+                       payload={"subscription_id": row.id, "account": str(account)}, customer_id=row.customer_id)
+        view = out(row)
+        audit.record(session, caller, "subscription", row.id, "create", after=view)
+        return view
+
+    async def _fresh(self, session: AsyncSession, caller: Caller, customer: Customer, data: SubscriptionCreate,
+                     standing: PartnerStanding, today: date) -> Subscription:
+        provider, catalog = data.provider, self.pricing.catalogs[data.provider]
+        card = {f: getattr(customer, f) for f in CARD_FIELDS}
+        missing = card_missing(card)[provider]
+        if missing:
+            raise InvalidField("customer_id", f"fill the card first ({PROFILES[provider].card_rule}): {', '.join(missing)}",
+                               rule="FAM-ONB-04")
+        mains = await self._mains(session, caller, customer.id, provider)
+        kind, main, tariff_ref, start, months = data.kind, None, data.tariff, data.start, data.months
+        if kind in ("conversion", "change"):
+            raise InvalidField("kind", f"{kind!r} is a Rarus order")
+        if kind == "renewal":
+            previous = await self._owned(session, caller, data.renews_id) if data.renews_id else (mains[-1] if mains else None)
+            if previous is None or previous.kind != "main":
+                raise InvalidField("renews_id", "there is no main subscription to renew")
+            tariff_ref, kind = previous.tariff_code or previous.tariff, "main"
+            start, months = start or previous.end + timedelta(days=1), months or previous.months_charged
+        elif kind in ("upgrade", "addon_sessions", "addon_bases"):
+            if data.main_id is None:
+                raise InvalidField("main_id", f"{kind} attaches to a main subscription")
+            main = await self._owned(session, caller, data.main_id)
+            if main.kind != "main" or main.status not in LIVE:
+                raise InvalidField("main_id", "not a live main subscription")
+        tariff_ref = tariff_ref or catalog.default_tariffs.get("first" if kind == "main" else kind)
+        tariff = catalog.tariff(tariff_ref or "")
+        if tariff is None:
+            raise InvalidField("tariff", f"{provider} has no tariff {tariff_ref!r}")
+        start = start or today
+        pricing_kind = kind
+        if kind == "main":
+            pricing_kind = ("first", "first_renewal")[len(mains)] if len(mains) < 2 else "renewal"
+            self._no_downgrade(mains, tariff, start, catalog)
+        if main is not None and kind == "upgrade" and tariff.upgrade_from not in (None, main.tariff, main.tariff_code):
+            raise InvalidField("tariff", f"{tariff.label!r} upgrades {tariff.upgrade_from!r}, not {main.tariff!r}",
+                               rule="FAM-SUB-09")
+        request = msgspec.convert({
+            "provider": provider, "kind": pricing_kind, "tariff": tariff.code or tariff.name, "months": months,
+            "start": start.isoformat(), "created_on": today.isoformat(), "quantity": data.quantity,
+            "customer": {"new_to_1c": customer.new_to_1c},
+            "main": {"start": main.start.isoformat(), "end": main.end.isoformat()} if main else None,
+        }, SubscriptionPriceRequest)
+        price = self.pricing.price(request, standing)
+        due = price.customer_monthly if price.customer_monthly is not None else price.retail_price
+        customer_price = data.customer_price if data.customer_price is not None else due
+        if customer_price < due:
+            raise InvalidField("customer_price", f"below the recommended retail price {due}: dumping", rule="FAM-SUB-03")
+        if data.customer_price_includes_vat and catalog.vat_exempt:
+            raise InvalidField("customer_price_includes_vat", "the applications are VAT-exempt; a price 'including VAT' "
+                               "on top of retail is dumping", rule="FR-SUB-04")
+        if tariff.gate and not await self._gate_passed(session, customer.id, provider):
+            raise InvalidField("tariff", "the ЕГИСЗ support has not approved the connection yet; invoice after it",
+                               rule=tariff.gate_rule)
+        if not data.dry_run:
+            self._paid(data, customer_price)
+        return Subscription(
+            partner_id=caller.partner_id, customer_id=customer.id, provider=provider, kind=kind, pricing_kind=pricing_kind,
+            tariff=tariff.name, tariff_code=tariff.code, quantity=data.quantity, start=price.start, end=price.end,
+            months_charged=price.months_charged, currency=price.currency, retail=price.retail_price,
+            discount_percent=price.discount_percent, partner_cost=price.partner_cost,
+            partner_monthly=price.partner_monthly, customer_price=customer_price, invoice_due=price.invoice_due,
+            paid_amount=data.payment.amount if data.payment else None, paid_on=data.payment.paid_on if data.payment else None,
+            payment_document=data.payment.document if data.payment else None, main_id=main.id if main else None,
+            rules=sorted(set(price.rules) | {"FAM-SUB-01", "FAM-SUB-03"}), status="requested",
+            created_at=utcnow(), updated_at=utcnow())
+
+    @staticmethod
+    def _paid(data: SubscriptionCreate, due: Decimal) -> None:
+        """FAM-SUB-01: created only after the customer paid, the whole period at once."""
+        if data.payment is None:
+            raise InvalidField("payment", "record the customer's payment first: a paid subscription follows payment",
+                               rule="FAM-SUB-01")
+        if data.payment.amount < due:
+            raise InvalidField("payment.amount", f"{data.payment.amount} < {due}: the whole period is paid up front; "
+                               "instalments are dumping", rule="FAM-SUB-01")
+
+    @staticmethod
+    def _no_downgrade(mains: list[Subscription], tariff: Any, start: date, catalog: Any) -> None:
+        """FAM-SUB-10: a lower tariff only after the current one ends (помесячно ones may be shortened)."""
+        for current in mains:
+            current_tariff = catalog.tariff(current.tariff_code or current.tariff)
+            if current.start <= start <= current.end and current_tariff and not current_tariff.monthly \
+                    and tariff.level < current_tariff.level:
+                raise InvalidField("tariff", f"no downgrade: {current.tariff!r} runs until {current.end.isoformat()}",
+                                   rule="FAM-SUB-10")
+
+    async def _gate_passed(self, session: AsyncSession, customer_id: str, provider: str) -> bool:
+        approved = await session.scalar(select(func.count()).select_from(Enrollment).where(
+            Enrollment.customer_id == customer_id, Enrollment.provider == provider, Enrollment.egisz_approved_at.is_not(None)))
+        return bool(approved)
+
+    async def _rarus(self, session: AsyncSession, caller: Caller, customer: Customer, data: SubscriptionCreate,
+                     today: date) -> Subscription:
+        if data.kind not in ("conversion", "change"):
+            raise InvalidField("kind", "Rarus orders are 'conversion' (trial to paying) or 'change'")
+        if not data.seat_plan:
+            raise InvalidField("seat_plan", "name the seat plan the customer pays for", rule="RA-PRICE-02")
+        live = [s for s in await self._mains(session, caller, customer.id, "rarus", kinds=("conversion",))]
+        if data.kind == "conversion" and live:
+            raise InvalidField("kind", "the customer already pays; order a change", rule="RA-BILL-02")
+        if data.kind == "change" and not live:
+            raise InvalidField("kind", "convert the trial to paying first", rule="RA-BILL-01")
+        engine: RarusEngine = self.pricing.engines["rarus"]  # type: ignore[assignment]
+        need = msgspec.convert({"region": "ru", "months": 1, "seat_plan": msgspec.to_builtins(data.seat_plan),
+                                "options": data.options, "providers": ["rarus"]}, QuoteRequest)
+        offer = engine.quote(need, PartnerStanding(), today)
+        if not offer.eligible or offer.monthly_price is None:
+            raise InvalidField("seat_plan", offer.reason or "not priced", rule="RA-PRICE-05")
+        months = data.months or 1
+        start, end = calendar_month_invoice_period(today, months) if data.kind == "conversion" else (today, live[-1].end)
+        monthly = Money(offer.monthly_price, "RUB")
+        return Subscription(
+            partner_id=caller.partner_id, customer_id=customer.id, provider="rarus", kind=data.kind, pricing_kind=None,
+            tariff=offer.tariff or "Единый", tariff_code=None, quantity=offer.connections or 1, start=start, end=end,
+            months_charged=months, currency="RUB", retail=(monthly * months).rounded().amount, discount_percent=None,
+            partner_cost=Decimal("0.00"), partner_monthly=None, customer_price=monthly.rounded().amount,
+            invoice_due=None, main_id=live[-1].id if live else None, seat_plan=msgspec.to_builtins(data.seat_plan),
+            rules=["RA-BILL-01" if data.kind == "conversion" else "RA-BILL-02", "RA-PRICE-02"], status="requested",
+            created_at=utcnow(), updated_at=utcnow())
+
+    # --- what the worker reports ---------------------------------------------------------------------------
+    async def step_succeeded(self, session: AsyncSession, operation: Operation, result: dict[str, Any], now: datetime) -> None:
+        row = await session.get(Subscription, operation.payload["subscription_id"])
+        if row is None:
+            return
+        row.updated_at = now
+        if operation.kind == "create_subscription":
+            row.provider_number, row.provider_data, row.status = str(result["number"]), result, "active"
+            await self._enrollment_paid(session, row)
+        elif operation.kind in ("rarus_convert", "rarus_change"):
+            row.provider_data = result
+            row.provider_number = str(result.get("id") or result.get("surcharge_invoice") or "")
+            if result.get("applied") is True:
+                row.status = "active"
+            else:
+                row.status = "awaiting_payment"
+                outbox.enqueue(session, partner_id=row.partner_id, provider="rarus", kind="poll_payment",
+                               payload=operation.payload, customer_id=row.customer_id, due=now + self.poll_every)
+        elif operation.kind == "poll_payment":
+            row.status = "active"
+            row.provider_data = {**(row.provider_data or {}), "paid": result}
+            await self._enrollment_paid(session, row)
+
+    async def _enrollment_paid(self, session: AsyncSession, row: Subscription) -> None:
+        enrollments = await session.scalars(select(Enrollment).where(
+            Enrollment.customer_id == row.customer_id, Enrollment.provider == row.provider,
+            Enrollment.state.in_(("trial_active", "ready_for_paid"))))
+        for enrollment in enrollments:
+            enrollment.state, enrollment.updated_at = "active_paid", utcnow()
+
+    async def step_failed(self, session: AsyncSession, operation: Operation, error: str, rule: str | None,
+                          now: datetime) -> None:
+        row = await session.get(Subscription, operation.payload["subscription_id"])
+        if row is not None:
+            row.status, row.failure, row.updated_at = "failed", error, now
+
+    # --- reading --------------------------------------------------------------------------------------------
+    async def _mains(self, session: AsyncSession, caller: Caller, customer_id: str, provider: str,
+                     kinds: tuple[str, ...] = ("main",)) -> list[Subscription]:
+        return list(await session.scalars(select(Subscription).where(
+            Subscription.partner_id == caller.partner_id, Subscription.customer_id == customer_id,
+            Subscription.provider == provider, Subscription.kind.in_(kinds), Subscription.status.in_(LIVE))
+            .order_by(Subscription.start, Subscription.created_at)))
+
+    async def _owned(self, session: AsyncSession, caller: Caller, subscription_id: str) -> Subscription:
+        row = await session.scalar(select(Subscription).where(Subscription.id == subscription_id,
+                                                              Subscription.partner_id == caller.partner_id))
+        if row is None:
+            raise NotFound(f"no subscription {subscription_id}")
+        return row
+
+    async def read(self, session: AsyncSession, caller: Caller, subscription_id: str) -> SubscriptionOut:
+        return out(await self._owned(session, caller, subscription_id))
+
+    async def search(self, session: AsyncSession, caller: Caller, *, customer_id: str | None, provider: str | None,
+                     kind: str | None, ending_from: date | None, ending_to: date | None, limit: int,
+                     offset: int) -> SubscriptionPage:
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidField("limit", f"between 1 and {MAX_PAGE}")
+        where = [Subscription.partner_id == caller.partner_id]
+        for column, value in ((Subscription.customer_id, customer_id), (Subscription.provider, provider),
+                              (Subscription.kind, kind)):
+            if value is not None:
+                where.append(column == value)
+        if ending_from:
+            where.append(Subscription.end >= ending_from)
+        if ending_to:
+            where.append(Subscription.end <= ending_to)
+        total = await session.scalar(select(func.count()).select_from(Subscription).where(*where))
+        rows = await session.scalars(select(Subscription).where(*where).order_by(Subscription.created_at, Subscription.id)
+                                     .limit(limit).offset(max(offset, 0)))
+        return SubscriptionPage([out(r) for r in rows], total or 0, limit, offset)
+
+
+def moscow_date(instant: datetime) -> date:
+    return instant.astimezone(MOSCOW).date()
