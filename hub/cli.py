@@ -4,6 +4,7 @@
     hub serve [--host H] [--port P] [--catalog-dir DIR]
     hub sandboxes [--host H]         the provider sandboxes on loopback ports; prints their addresses
     hub worker                       the outbox worker alone (beside `hub serve` with HUB_WORKER=0)
+    hub report weekly PARTNER_ID [--week 2026-W48] [--format json|csv|xlsx] [--output FILE]
     hub quote FILE|- [--partner ID]  a quote request (JSON) → the response of POST /api/v1/quotes
     hub price FILE|- [--partner ID]  a subscription price request → POST /api/v1/prices/subscription
     hub catalog PROVIDER             the loaded catalog, as GET /api/v1/catalog/{provider}
@@ -31,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import CatalogError, PricingError, QuoteRequest, SubscriptionPriceRequest
 
-from .caller import ROLES
+from .caller import ROLES, Caller
 from .clock import SystemClock
 from .db import Database
 from .problems import from_error, from_msgspec, problem
@@ -131,6 +132,29 @@ def _worker(args: argparse.Namespace) -> int:
             await db.dispose()
 
     asyncio.run(run())
+    return 0
+
+
+def _report_weekly(args: argparse.Namespace) -> int:
+    from providers.tables import to_csv, to_xlsx
+
+    from .services import reports
+
+    async def digest(session: AsyncSession):
+        week = args.week or reports.current_week(SystemClock().today())
+        return await reports.weekly(session, Caller(args.partner_id, None, "viewer"), week, args.weeks_ahead)
+
+    result = _with_database(_settings(args), digest)
+    if args.format == "json":
+        data = msgspec.json.format(msgspec.json.encode(result), indent=2) + b"\n"
+    elif args.format == "csv":
+        data = to_csv(reports.COLUMNS, reports.table(result))
+    else:
+        data = to_xlsx(f"Дайджест {result.week}", reports.COLUMNS, reports.table(result))
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
     return 0
 
 
@@ -251,6 +275,14 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--catalog-dir", help="directory of fresh_ru.json, fresh_kz.json, medicine.json, rarus.json")
 
     commands.add_parser("worker", help="run the outbox worker").set_defaults(run=_worker)
+    report = commands.add_parser("report", help="reports").add_subparsers(dest="report_command", required=True)
+    weekly = report.add_parser("weekly", help="the Monday digest (FAM-SUB-14)")
+    weekly.add_argument("partner_id")
+    weekly.add_argument("--week", help="ISO week, e.g. 2026-W48 (default: this week)")
+    weekly.add_argument("--weeks-ahead", type=int, default=4)
+    weekly.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    weekly.add_argument("--output", help="write to this file instead of standard output")
+    weekly.set_defaults(run=_report_weekly)
     db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="bring the schema up to date").set_defaults(run=_db_upgrade)
     partner = commands.add_parser("partner", help="partners").add_subparsers(dest="partner_command", required=True)

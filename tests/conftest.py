@@ -104,6 +104,8 @@ def new_key(url: str, partner_id: str, role: str) -> dict[str, str]:
 
 
 def app_for(url: str, **settings):
+    """The app on ``url`` at the suite's fixed date; tests that need the outbox worker drive one themselves."""
+    settings.setdefault("worker_in_process", False)
     return create_app(Settings(database_url=url, **settings), clock=FixedClock(TODAY))
 
 

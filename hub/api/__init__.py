@@ -5,9 +5,11 @@ from .enrollments import EnrollmentsController, EventsController, OperationsCont
 from .health import health
 from .partner import AuditController, PartnerController
 from .quotes import PricesController, QuotesController
+from .reports import ReportsController
 from .subscriptions import SubscriptionsController
 
 ROUTES = [health, QuotesController, PricesController, CatalogController, CustomersController, PartnerController,
-          AuditController, EnrollmentsController, OperationsController, EventsController, SubscriptionsController]
+          AuditController, EnrollmentsController, OperationsController, EventsController, SubscriptionsController,
+          ReportsController]
 
 __all__ = ["ROUTES"]

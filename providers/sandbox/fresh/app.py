@@ -22,7 +22,7 @@ from pricing import PartnerStanding
 
 from ..control import control_router
 from ..faults import Fault, FaultPlan
-from ..statements import CSV_MEDIA, XLSX_MEDIA, to_csv, to_xlsx
+from ...tables import CSV_MEDIA, XLSX_MEDIA, to_csv, to_xlsx
 from ..wire import with_faults
 from .state import FreshSandboxState, Refusal, bad
 

@@ -14,7 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from ..control import control_router
 from ..faults import Fault, FaultPlan
-from ..statements import CSV_MEDIA, XLSX_MEDIA, to_csv, to_xlsx
+from ...tables import CSV_MEDIA, XLSX_MEDIA, to_csv, to_xlsx
 from ..wire import with_faults
 from .state import CabinetError, RarusSandboxState
 

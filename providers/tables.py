@@ -1,4 +1,4 @@
-"""Statements as the providers publish them: CSV (semicolon, UTF-8 with BOM, as 1C exports) and XLSX."""
+"""Tables as partners exchange them: CSV (semicolon, UTF-8 with BOM, as 1C exports) and XLSX (openpyxl)."""
 from __future__ import annotations
 
 import csv

@@ -1,0 +1,92 @@
+"""The Monday digest (FAM-SUB-14): subscriptions ending in the coming weeks and those created last week."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pricing import MOSCOW
+
+from ..caller import Caller
+from ..db.models import Customer, Subscription
+from ..exceptions import InvalidField
+
+COLUMNS = ("section", "provider", "customer", "subscription", "provider_number", "kind", "tariff", "start", "end",
+           "retail", "partner_cost", "currency", "created_on")
+LIVE = ("requested", "awaiting_payment", "active")
+
+
+class DigestLine(msgspec.Struct):
+    section: str  # "ending" or "created"
+    provider: str
+    customer: str
+    subscription: str
+    provider_number: str | None
+    kind: str
+    tariff: str
+    start: date
+    end: date
+    retail: Decimal
+    partner_cost: Decimal
+    currency: str
+    created_on: date
+
+
+class WeeklyDigest(msgspec.Struct):
+    week: str
+    monday: date
+    ending_until: date
+    created_from: date
+    lines: list[DigestLine]
+
+    def by_provider(self) -> dict[str, dict[str, list[DigestLine]]]:
+        grouped: dict[str, dict[str, list[DigestLine]]] = {}
+        for line in self.lines:
+            grouped.setdefault(line.provider, {"ending": [], "created": []})[line.section].append(line)
+        return grouped
+
+
+def monday_of(week: str) -> date:
+    """ISO week "2026-W48" → its Monday."""
+    try:
+        year, number = week.upper().split("-W")
+        return date.fromisocalendar(int(year), int(number), 1)
+    except ValueError:
+        raise InvalidField("week", "an ISO week such as 2026-W48") from None
+
+
+def current_week(today: date) -> str:
+    year, number, _ = today.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+async def weekly(session: AsyncSession, caller: Caller, week: str, weeks_ahead: int = 4) -> WeeklyDigest:
+    if not 1 <= weeks_ahead <= 26:
+        raise InvalidField("weeks_ahead", "between 1 and 26")
+    monday = monday_of(week)
+    until = monday + timedelta(days=7 * weeks_ahead - 1)
+    created_from = monday - timedelta(days=7)
+    since = datetime.combine(created_from, time(0), MOSCOW)
+    before = datetime.combine(monday, time(0), MOSCOW)
+    rows = await session.execute(
+        select(Subscription, Customer.legal_name).join(Customer, Customer.id == Subscription.customer_id).where(
+            Subscription.partner_id == caller.partner_id, Subscription.status.in_(LIVE),
+            ((Subscription.end >= monday) & (Subscription.end <= until))
+            | ((Subscription.created_at >= since) & (Subscription.created_at < before)),
+        ).order_by(Subscription.provider, Subscription.end, Subscription.created_at, Subscription.id))
+    lines = []
+    for row, name in rows:
+        created_on = row.created_at.astimezone(MOSCOW).date()
+        sections = (["ending"] if monday <= row.end <= until else []) + (["created"] if since <= row.created_at < before else [])
+        lines += [DigestLine(section, row.provider, name, row.id, row.provider_number, row.kind, row.tariff, row.start,
+                             row.end, row.retail, row.partner_cost, row.currency, created_on) for section in sections]
+    lines.sort(key=lambda line: (line.provider, line.section != "ending", line.end, line.subscription))
+    return WeeklyDigest(week, monday, until, created_from, lines)
+
+
+def table(digest: WeeklyDigest) -> list[dict[str, Any]]:
+    return [msgspec.to_builtins(line) for line in digest.lines]

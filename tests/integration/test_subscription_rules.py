@@ -1,0 +1,153 @@
+"""RULES §3 through the subscriptions API: every refusal names its rule and nothing is queued."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from .live import STANDING
+
+RU = {"legal_name": "ООО Ромашка", "country": "RU", "inn": "7707083893", "kpp": "773601001", "phone": "+74950000000",
+      "email": "buh@romashka.ru", "new_to_1c": True, "accounts": {"fresh_ru_subscriber": 1001, "medicine_subscriber": 2001}}
+PAID = {"amount": "1000000", "paid_on": "2026-11-20"}
+
+
+@pytest.fixture
+def shop(api):
+    client, a, b, url = api
+    standing = {**STANDING, "fresh_ru": {"csk": True, "service_desk_since": "2026-01-01"}}
+    assert client.patch("/api/v1/partner", json={"standing": standing}, headers=a.headers).status_code == 200
+    customer = client.post("/api/v1/customers", json=RU, headers=a.headers).json()
+
+    def post(**body):
+        return client.post("/api/v1/subscriptions", json={"customer_id": customer["id"], "provider": "fresh_ru", **body},
+                           headers=a.headers)
+
+    return client, a, b, customer, post
+
+
+def refused(response, rule: str) -> None:
+    assert response.status_code == 422, response.text
+    assert response.json()["rule"] == rule, response.json()
+
+
+def queued(client, headers) -> int:
+    return client.get("/api/v1/operations", headers=headers).json()["total"]
+
+
+def test_dry_run_previews_and_changes_nothing(shop):
+    client, a, _, customer, post = shop
+    preview = post(tariff="102", months=12, dry_run=True)
+    assert preview.status_code == 200
+    body = preview.json()
+    assert body["dry_run"] is True and body["discount_percent"] == 65 and body["retail"] == "38652.00"
+    assert body["invoice_due"] == "2026-12-15" and "FR-PRICE-02" in body["rules"]
+    assert client.get("/api/v1/subscriptions", headers=a.headers).json()["total"] == 0 and queued(client, a.headers) == 0
+
+
+def test_fam_sub_01_payment_first_and_in_full(shop):
+    client, a, _, _, post = shop
+    refused(post(tariff="102", months=12), "FAM-SUB-01")
+    refused(post(tariff="102", months=12, payment={"amount": "3221", "paid_on": "2026-11-20"}), "FAM-SUB-01")
+    assert queued(client, a.headers) == 0
+    made = post(tariff="102", months=12, payment={"amount": "38652", "paid_on": "2026-11-20"})
+    assert made.status_code == 201 and made.json()["status"] == "requested"
+    assert queued(client, a.headers) == 1
+
+
+def test_fam_onb_04_card_must_be_complete(shop):
+    client, a, _, customer, post = shop
+    client.patch(f"/api/v1/customers/{customer['id']}", json={"new_to_1c": None}, headers=a.headers)
+    refused(post(tariff="102", months=12, payment=PAID), "FAM-ONB-04")
+
+
+def test_fam_onb_02_a_trial_tariff_is_not_sold(shop):
+    client, a, _, customer, _ = shop
+    response = client.post("/api/v1/subscriptions", headers=a.headers, json={
+        "customer_id": customer["id"], "provider": "medicine", "tariff": "1С:Медицина. Больница через Интернет ТЕСТОВЫЙ",
+        "payment": PAID})
+    refused(response, "FAM-ONB-02")
+
+
+def test_fam_sub_03_and_fr_sub_04_no_dumping(shop):
+    _, _, _, _, post = shop
+    refused(post(tariff="102", months=12, customer_price="30000", payment=PAID), "FAM-SUB-03")
+    refused(post(tariff="102", months=12, customer_price_includes_vat=True, payment=PAID), "FR-SUB-04")
+
+
+def test_fam_sub_05_add_on_within_the_main_and_fam_sub_10_no_downgrade(shop):
+    _, _, _, _, post = shop
+    main = post(tariff="102", months=6, start="2026-11-22", payment=PAID).json()
+    refused(post(kind="addon_bases", main_id=main["id"], start="2026-11-01", payment=PAID), "FAM-SUB-05")
+    assert post(kind="addon_bases", main_id=main["id"], payment=PAID).json()["end"] == main["end"]
+    refused(post(tariff="Базовый", months=12, start="2027-01-10", payment=PAID), "FAM-SUB-10")
+
+
+def test_fam_sub_08_renewal_copies_with_a_new_period_and_fr_disc_04_tiers(shop):
+    _, _, _, _, post = shop
+    main = post(tariff="102", months=12, start="2026-11-22", payment=PAID).json()
+    renewal = post(kind="renewal", payment=PAID).json()
+    assert (renewal["tariff"], renewal["start"], renewal["months_charged"]) == ("ПРОФ", "2027-11-22", 12)
+    assert (main["discount_percent"], renewal["discount_percent"], renewal["pricing_kind"]) == (65, 60, "first_renewal")
+    assert post(kind="renewal", payment=PAID).json()["discount_percent"] == 50
+
+
+def test_fam_sub_09_and_fr_sub_20_upgrades(shop):
+    _, _, _, _, post = shop
+    main = post(tariff="102", months=12, start="2026-11-22", payment=PAID).json()
+    refused(post(kind="upgrade", main_id=main["id"], tariff="105", payment=PAID), "FAM-SUB-09")  # 105 upgrades Базовый
+    refused(post(kind="upgrade", main_id=main["id"], tariff="Апгрейд ПРОФ → КОРП", payment=PAID), "FR-SUB-20")
+
+
+def test_med_onb_01_and_med_onb_07(shop):
+    client, a, _, customer, _ = shop
+
+    def medicine(**body):
+        return client.post("/api/v1/subscriptions", headers=a.headers, json={
+            "customer_id": customer["id"], "provider": "medicine", "payment": PAID, **body})
+
+    refused(medicine(tariff="1С:Медицина. Регион для интеграции с ЕГИСЗ"), "MED-ONB-07")
+    client.patch("/api/v1/partner", json={"standing": {**STANDING, "medicine": {"competence_centre": False}}},
+                 headers=a.headers)
+    refused(medicine(tariff="1С:Медицина. Больница через Интернет"), "MED-ONB-01")
+
+
+def test_no_account_yet_and_other_partners(shop):
+    client, a, b, customer, post = shop
+    kz = client.post("/api/v1/subscriptions", headers=a.headers, json={
+        "customer_id": customer["id"], "provider": "fresh_kz", "payment": PAID})
+    assert kz.status_code == 422 and kz.json()["errors"][0]["field"] == "customer_id"
+    made = post(tariff="102", months=12, payment=PAID).json()
+    assert client.get(f"/api/v1/subscriptions/{made['id']}", headers=b.headers).status_code == 404
+    assert client.get("/api/v1/subscriptions", headers=b.headers).json()["total"] == 0
+    other = client.post("/api/v1/subscriptions", headers=b.headers, json={
+        "customer_id": customer["id"], "provider": "fresh_ru", "tariff": "102", "payment": PAID})
+    assert other.status_code == 404
+
+
+def test_rarus_orders_in_order(shop):
+    client, a, _, customer, _ = shop
+    client.patch(f"/api/v1/customers/{customer['id']}", json={"accounts": {"rarus_login": "1R10001U1"}}, headers=a.headers)
+
+    def rarus(**body):
+        return client.post("/api/v1/subscriptions", headers=a.headers,
+                           json={"customer_id": customer["id"], "provider": "rarus", **body})
+
+    seats = [{"users": 3, "configurations": ["bp"]}]
+    refused(rarus(kind="change", seat_plan=seats), "RA-BILL-01")
+    refused(rarus(kind="conversion", seat_plan=[{"users": 31, "configurations": ["bp"]}]), "RA-PRICE-05")
+    preview = rarus(kind="conversion", seat_plan=seats, months=1, dry_run=True).json()
+    assert preview["customer_price"] == "3690.00" and preview["partner_cost"] == "0.00"
+    assert preview["start"] <= preview["end"] and "RA-BILL-01" in preview["rules"]
+    assert rarus(kind="conversion", seat_plan=seats).status_code == 201
+    refused(rarus(kind="conversion", seat_plan=seats), "RA-BILL-02")
+
+
+def test_weekly_report_formats_and_bad_week(shop):
+    client, a, _, _, post = shop
+    post(tariff="102", months=12, payment=PAID)
+    week = "-W".join(str(x) for x in date.today().isocalendar()[:2])
+    assert client.get("/api/v1/reports/weekly", params={"week": "2026-48"}, headers=a.headers).status_code == 422
+    assert client.get("/api/v1/reports/weekly", params={"format": "pdf"}, headers=a.headers).status_code == 422
+    xlsx = client.get("/api/v1/reports/weekly", params={"week": week, "format": "xlsx"}, headers=a.headers)
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

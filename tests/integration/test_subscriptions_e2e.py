@@ -1,0 +1,120 @@
+"""A customer's whole paid life on fresh_ru and on Rarus, against the sandboxes; then the weekly digest."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import httpx
+
+from pricing import MOSCOW, months_charged
+
+from .live import Live, running
+from .test_onboarding import drive
+
+DESK_STANDING = {"fresh_ru": {"csk": True, "service_desk_since": "2026-01-01", "corp_eligible": True},
+                 "rarus": {"partner_code": "0320", "agent_fee_percent": "20", "legal_form": "ООО"}}
+
+
+async def order(live: Live, worker, **body) -> dict:
+    """Preview, pay exactly what the preview says, order, and let the worker carry it out."""
+    preview = await live.client.post("/api/v1/subscriptions", json={**body, "dry_run": True}, headers=live.headers)
+    assert preview.status_code == 200, preview.text
+    price = preview.json()["customer_price"]
+    if body["provider"] != "rarus":
+        body = {**body, "payment": {"amount": price, "paid_on": date.today().isoformat(), "document": "п/п 1"}}
+    made = await live.client.post("/api/v1/subscriptions", json=body, headers=live.headers)
+    assert made.status_code == 201, made.text
+    sid = made.json()["id"]
+
+    for _ in range(200):
+        await worker.run_once()
+        row = (await live.client.get(f"/api/v1/subscriptions/{sid}", headers=live.headers)).json()
+        if row["status"] in ("active", "awaiting_payment", "failed"):
+            break
+    assert row["status"] != "failed", row
+    return row
+
+
+async def test_a_customers_paid_life_and_the_digest(sqlite_url, sandboxes):
+    fresh_sm = sandboxes.served["fresh_ru"].url
+    httpx.post(f"{fresh_sm}/_control/partner", json=DESK_STANDING["fresh_ru"])
+    async with running(sqlite_url, sandboxes) as (live, worker):
+        await live.client.patch("/api/v1/partner", json={"standing": DESK_STANDING}, headers=live.headers)
+        fresh = await live.enroll("fresh_ru")
+        rarus = await live.enroll("rarus")
+        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        customer = fresh["customer_id"]
+
+        main = await order(live, worker, customer_id=customer, provider="fresh_ru", tariff="102", months=12)
+        assert (main["discount_percent"], main["retail"], main["partner_cost"]) == (65, "38652.00", "13528.20")
+        addon = await order(live, worker, customer_id=customer, provider="fresh_ru", kind="addon_sessions",
+                            main_id=main["id"], quantity=2)
+        assert addon["end"] == main["end"] and addon["discount_percent"] == 50  # FAM-SUB-05, FR-DISC-05
+        upgrade_start = date.fromisoformat(main["start"]) + timedelta(days=44)
+        upgrade = await order(live, worker, customer_id=customer, provider="fresh_ru", kind="upgrade",
+                              main_id=main["id"], tariff="Апгрейд ПРОФ → КОРП", start=upgrade_start.isoformat())
+        assert upgrade["months_charged"] == months_charged(upgrade_start, date.fromisoformat(main["end"]))
+        assert upgrade["end"] >= main["end"] and upgrade["discount_percent"] == 60  # FAM-SUB-09, FR-DISC-04
+        first_renewal = await order(live, worker, customer_id=customer, provider="fresh_ru", kind="renewal")
+        second_renewal = await order(live, worker, customer_id=customer, provider="fresh_ru", kind="renewal")
+        assert first_renewal["discount_percent"] == 60 and second_renewal["discount_percent"] == 50
+        assert first_renewal["start"] == (date.fromisoformat(main["end"]) + timedelta(days=1)).isoformat()
+
+        seat_plan = [{"users": 2, "configurations": ["bp"], "mode": "single"}]
+        conversion = await order(live, worker, customer_id=rarus["customer_id"], provider="rarus", kind="conversion",
+                                 seat_plan=seat_plan, months=1)
+        assert conversion["status"] == "awaiting_payment"
+        invoice = conversion["provider_data"]["id"]
+        httpx.post(f"{sandboxes.served['rarus'].url}/_control/invoices/{invoice}/pay")
+        more_users = [{"users": 4, "configurations": ["bp"], "mode": "single"}]
+        for _ in range(100):
+            await worker.run_once()
+            if (await live.client.get(f"/api/v1/subscriptions/{conversion['id']}", headers=live.headers)).json()["status"] == "active":
+                break
+        change = await order(live, worker, customer_id=rarus["customer_id"], provider="rarus", kind="change",
+                             seat_plan=more_users)
+        assert change["status"] == "awaiting_payment"  # RA-BILL-02: a rise is paid before it applies
+        httpx.post(f"{sandboxes.served['rarus'].url}/_control/invoices/{change['provider_data']['surcharge_invoice']}/pay")
+        for _ in range(100):
+            await worker.run_once()
+            if (await live.client.get(f"/api/v1/subscriptions/{change['id']}", headers=live.headers)).json()["status"] == "active":
+                break
+
+        # what the sandboxes finally hold equals what the hub shows
+        hub = (await live.client.get("/api/v1/subscriptions", params={"provider": "fresh_ru"}, headers=live.headers)).json()
+        held = sandboxes.states["fresh_ru"].subscriptions
+        assert len(held) == len(hub["items"]) == 5
+        for row in hub["items"]:
+            at_provider = held[int(row["provider_number"])]
+            assert (at_provider.start.isoformat(), at_provider.end.isoformat()) == (row["start"], row["end"])
+            assert (at_provider.retail, at_provider.discount_percent, at_provider.amount) == \
+                (Decimal(row["retail"]), row["discount_percent"], Decimal(row["partner_cost"]))
+            assert at_provider.tariff == row["tariff"] and at_provider.quantity == row["quantity"]
+        client = sandboxes.states["rarus"].clients[(await live.client.get(
+            f"/api/v1/customers/{rarus['customer_id']}", headers=live.headers)).json()["accounts"]["rarus_login"]]
+        assert client.status == "paying" and client.seat_plan == more_users
+        assert client.monthly == Decimal("4920.00")
+        enrollments = {e["provider"]: e["state"] for e in await live.enrollments()}
+        assert enrollments == {"fresh_ru": "active_paid", "rarus": "active_paid"}
+
+        # the Monday digest for this history, to the line
+        today = datetime.now(MOSCOW).date()  # the hub's business day
+        this_week = today + timedelta(days=7 - today.weekday())  # next Monday: everything above was "last week"
+        year, number, _ = this_week.isocalendar()
+        digest = (await live.client.get("/api/v1/reports/weekly", params={"week": f"{year}-W{number:02d}"},
+                                        headers=live.headers)).json()
+        created = sorted((line["provider"], line["subscription"]) for line in digest["lines"] if line["section"] == "created")
+        ids = [main, addon, upgrade, first_renewal, second_renewal, conversion, change]
+        assert created == sorted((row["provider"], row["id"]) for row in ids)
+        assert [line for line in digest["lines"] if line["section"] == "ending"] == []
+        main_end = date.fromisoformat(main["end"])
+        ending_week = main_end - timedelta(days=main_end.weekday())
+        year, number, _ = ending_week.isocalendar()
+        later = (await live.client.get("/api/v1/reports/weekly", params={"week": f"{year}-W{number:02d}", "format": "csv"},
+                                       headers=live.headers))
+        lines = list(csv.DictReader(io.StringIO(later.content.decode("utf-8-sig")), delimiter=";"))
+        expected = {main["id"], addon["id"]} | ({upgrade["id"]} if upgrade["end"] <= (ending_week + timedelta(days=27)).isoformat() else set())
+        assert {line["subscription"] for line in lines if line["section"] == "ending"} == expected
+        assert all(line["provider"] == "fresh_ru" for line in lines)
