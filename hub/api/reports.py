@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -9,9 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from providers.tables import CSV_MEDIA, XLSX_MEDIA, to_csv, to_xlsx
 
+from pricing import PricingError
+
 from ..exceptions import InvalidField
+from ..schemas.subscriptions import SubscriptionCreate
 from ..services import reports
 from ..services.pricing import PricingService
+from ..services.subscriptions import Subscriptions
 
 
 class ReportsController(Controller):
@@ -33,3 +38,22 @@ class ReportsController(Controller):
             return Response(to_xlsx(f"Дайджест {digest.week}", reports.COLUMNS, reports.table(digest)),
                             media_type=XLSX_MEDIA)
         return Response(digest)
+
+    @get("/notices", summary="Customer expiry notices due on a day: −7, −3, 0 and +5 days from the end (FAM-SUB-14)")
+    async def notices(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
+                      pricing: NamedDependency[PricingService], on: FromQuery[date | None] = None) -> list[reports.Notice]:
+        return await reports.notices(session, request.user, on or pricing.clock.today())
+
+    @get("/renewals", summary="Subscriptions ending soon and not yet renewed, with the renewal's preview price")
+    async def renewals(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
+                       pricing: NamedDependency[PricingService], subscriptions: NamedDependency[Subscriptions],
+                       within_days: FromQuery[int] = 30) -> list[reports.RenewalDue]:
+        async def preview(row: Any) -> Any:
+            body = SubscriptionCreate(customer_id=row.customer_id, provider=row.provider, kind="renewal",
+                                      renews_id=row.id, dry_run=True)
+            try:
+                return await subscriptions.create(session, request.user, body)
+            except PricingError as exc:
+                return {"refused": exc.message, "rule": exc.rule}
+
+        return await reports.renewals_due(session, request.user, pricing.clock.today(), within_days, preview)

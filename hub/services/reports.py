@@ -90,3 +90,68 @@ async def weekly(session: AsyncSession, caller: Caller, week: str, weeks_ahead: 
 
 def table(digest: WeeklyDigest) -> list[dict[str, Any]]:
     return [msgspec.to_builtins(line) for line in digest.lines]
+
+
+NOTICE_OFFSETS = (-7, -3, 0, 5)  # FAM-SUB-14: days from the end of the subscription
+
+
+class Notice(msgspec.Struct):
+    due_on: date
+    offset_days: int  # -7, -3, 0 or +5 from the end
+    provider: str
+    customer_id: str
+    customer: str
+    email: str | None
+    subscription: str
+    tariff: str
+    end: date
+    rule: str = "FAM-SUB-14"
+
+
+class RenewalDue(msgspec.Struct):
+    subscription: str
+    customer_id: str
+    customer: str
+    provider: str
+    tariff: str
+    end: date
+    preview: Any  # the renewal's price as POST /api/v1/subscriptions with dry_run would show it
+
+
+async def _unrenewed_mains(session: AsyncSession, caller: Caller, ending_from: date, ending_to: date):
+    """Live main subscriptions ending in the window with no later main for the same customer and provider."""
+    rows = list(await session.execute(
+        select(Subscription, Customer).join(Customer, Customer.id == Subscription.customer_id).where(
+            Subscription.partner_id == caller.partner_id, Subscription.kind == "main", Subscription.status.in_(LIVE))
+        .order_by(Subscription.end, Subscription.id)))
+    latest_start: dict[tuple[str, str], date] = {}
+    for row, _ in rows:
+        key = (row.customer_id, row.provider)
+        latest_start[key] = max(latest_start.get(key, row.start), row.start)
+    return [(row, customer) for row, customer in rows
+            if ending_from <= row.end <= ending_to and latest_start[(row.customer_id, row.provider)] <= row.end]
+
+
+async def notices(session: AsyncSession, caller: Caller, on: date) -> list[Notice]:
+    """The customer expiry notices due on ``on`` (FAM-SUB-14); a renewed subscription gets none."""
+    window = await _unrenewed_mains(session, caller, on - timedelta(days=max(NOTICE_OFFSETS)),
+                                    on - timedelta(days=min(NOTICE_OFFSETS)))
+    found = []
+    for row, customer in window:
+        for offset in NOTICE_OFFSETS:
+            if row.end + timedelta(days=offset) == on:
+                found.append(Notice(on, offset, row.provider, customer.id, customer.legal_name, customer.email, row.id,
+                                    row.tariff, row.end))
+    return found
+
+
+async def renewals_due(session: AsyncSession, caller: Caller, today: date, within_days: int, preview: Any) -> list[RenewalDue]:
+    """Mains ending within ``within_days`` and not yet renewed, with the renewal's preview price,
+    so the operator can invoice the customer before the end."""
+    if not 1 <= within_days <= 366:
+        raise InvalidField("within_days", "between 1 and 366")
+    due = []
+    for row, customer in await _unrenewed_mains(session, caller, today, today + timedelta(days=within_days)):
+        due.append(RenewalDue(row.id, customer.id, customer.legal_name, row.provider, row.tariff, row.end,
+                              await preview(row)))
+    return due

@@ -151,3 +151,22 @@ def test_weekly_report_formats_and_bad_week(shop):
     assert client.get("/api/v1/reports/weekly", params={"format": "pdf"}, headers=a.headers).status_code == 422
     xlsx = client.get("/api/v1/reports/weekly", params={"week": week, "format": "xlsx"}, headers=a.headers)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_fam_sub_14_notice_schedule_and_renewals_due(shop):
+    client, a, _, customer, post = shop
+    main = post(tariff="102", months=1, start="2026-11-22", payment=PAID).json()  # ends 2026-12-21
+    assert main["end"] == "2026-12-21"
+
+    def due(day: str) -> list[int]:
+        return [n["offset_days"] for n in client.get("/api/v1/reports/notices", params={"on": day}, headers=a.headers).json()]
+
+    assert due("2026-12-14") == [-7] and due("2026-12-18") == [-3] and due("2026-12-21") == [0]
+    assert due("2026-12-26") == [5] and due("2026-12-20") == []
+    renewals = client.get("/api/v1/reports/renewals", params={"within_days": 30}, headers=a.headers).json()
+    assert [r["subscription"] for r in renewals] == [main["id"]]
+    preview = renewals[0]["preview"]
+    assert preview["dry_run"] is True and preview["start"] == "2026-12-22" and preview["discount_percent"] == 60
+    post(kind="renewal", payment=PAID)  # renewed: no more notices, nothing due
+    assert due("2026-12-18") == []
+    assert client.get("/api/v1/reports/renewals", params={"within_days": 30}, headers=a.headers).json() == []
