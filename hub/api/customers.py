@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..auth import needs
 from ..schemas.customers import CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate
-from ..services import customers
+from ..services import churn, customers
 from .deps import idempotent_write
 
 
@@ -33,6 +33,12 @@ class CustomersController(Controller):
     async def read(self, request: Request[Any, Any, Any], customer_id: FromPath[str],
                    session: NamedDependency[AsyncSession]) -> CustomerOut:
         return await customers.read(session, request.user, customer_id)
+
+    @post("/{customer_id:str}/departures", guards=[needs("operator")], status_code=201,
+          summary="Record a customer leaving a provider: churn with a reason, or an ITS transition (FAM-SUB-15)")
+    async def depart(self, request: Request[Any, Any, Any], customer_id: FromPath[str],
+                     data: JSONBody[churn.DepartureCreate]) -> Response[churn.DepartureOut]:
+        return await idempotent_write(request, 201, lambda s: churn.record(s, request.user, customer_id, data))
 
     @patch("/{customer_id:str}", guards=[needs("operator")], summary="Change a customer's card")
     async def update(self, request: Request[Any, Any, Any], customer_id: FromPath[str],

@@ -14,7 +14,7 @@ from pricing import PricingError
 
 from ..exceptions import InvalidField
 from ..schemas.subscriptions import SubscriptionCreate
-from ..services import reports
+from ..services import churn, reports
 from ..services.pricing import PricingService
 from ..services.subscriptions import Subscriptions
 
@@ -38,6 +38,11 @@ class ReportsController(Controller):
             return Response(to_xlsx(f"Дайджест {digest.week}", reports.COLUMNS, reports.table(digest)),
                             media_type=XLSX_MEDIA)
         return Response(digest)
+
+    @get("/churn", summary="Churn per provider for a month (FAM-SUB-15); ITS transitions shown apart")
+    async def churn_rate(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
+                         month: FromQuery[str]) -> list[churn.ChurnLine]:
+        return await churn.rate(session, request.user, month)
 
     @get("/notices", summary="Customer expiry notices due on a day: −7, −3, 0 and +5 days from the end (FAM-SUB-14)")
     async def notices(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],

@@ -170,3 +170,25 @@ def test_fam_sub_14_notice_schedule_and_renewals_due(shop):
     post(kind="renewal", payment=PAID)  # renewed: no more notices, nothing due
     assert due("2026-12-18") == []
     assert client.get("/api/v1/reports/renewals", params={"within_days": 30}, headers=a.headers).json() == []
+
+
+def test_fam_sub_15_churn_needs_a_reason_and_its_moves_are_not_churn(shop):
+    client, a, b, customer, post = shop
+    post(tariff="102", months=12, start="2026-10-01", payment=PAID)
+    url = f"/api/v1/customers/{customer['id']}/departures"
+    refused(client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20"}, headers=a.headers), "FAM-SUB-15")
+    refused(client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20", "reason": "price"},
+                        headers=a.headers), "FAM-SUB-15")
+    moved = client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-18", "transition": "to_local_its"},
+                        headers=a.headers)
+    assert moved.status_code == 201 and moved.json()["kind"] == "transition"
+    left = client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20", "reason": "price",
+                                  "comment": "нашли дешевле"}, headers=a.headers)
+    assert left.status_code == 201 and left.json()["kind"] == "churn"
+    lines = {line["provider"]: line for line in
+             client.get("/api/v1/reports/churn", params={"month": "2026-11"}, headers=a.headers).json()}
+    assert lines["fresh_ru"] == {"provider": "fresh_ru", "month": "2026-11", "customers_at_start": 1, "churned": 1,
+                                 "transitions": 1, "churn_rate": "1.0000"}
+    assert lines["rarus"]["churned"] == 0
+    assert client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20", "transition": "to_local_its"},
+                       headers=b.headers).status_code == 404
