@@ -95,10 +95,6 @@ class FreshAdapter:
 
         return await self.channel.call(attempt)
 
-    async def subscriptions(self, subscriber: int) -> list[dict[str, Any]]:
-        return (await self.channel.call(lambda: self.execute("account/customer_subscriptions/list",
-                                                             subscriber=subscriber)))["subscriptions"]
-
     async def close(self) -> None:
         await self.channel.close()
 

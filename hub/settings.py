@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from providers import SANDBOX_HOST, SANDBOX_PORTS
+
 from .db.engine import default_database_url
 
 DEFAULT_HOST = "127.0.0.1"
@@ -12,9 +14,8 @@ DEFAULT_PORT = 8000
 DEFAULT_DATA_DIR = Path("var")
 DEFAULT_RATE_LIMIT = 600  # requests per minute per API key
 DEFAULT_IDEMPOTENCY_HOURS = 48
-SANDBOX = "http://127.0.0.1"  # the provider sandboxes of `hub up` (providers/sandbox DEFAULT_PORTS)
-DEFAULT_PROVIDER_URLS = {"fresh_ru": f"{SANDBOX}:8101", "fresh_kz": f"{SANDBOX}:8102", "medicine": f"{SANDBOX}:8103",
-                         "rarus": f"{SANDBOX}:8104"}
+# by default the hub talks to the provider sandboxes of `hub up`
+DEFAULT_PROVIDER_URLS = {p: f"http://{SANDBOX_HOST}:{SANDBOX_PORTS[p]}" for p in ("fresh_ru", "fresh_kz", "medicine", "rarus")}
 
 
 def _flag(value: str) -> bool:
@@ -36,8 +37,8 @@ class Settings:
     fresh_account: int = 48  # HUB_FRESH_ACCOUNT: the partner's own subscriber number
     rarus_token: str = "sandbox-token"  # HUB_RARUS_TOKEN
     rarus_partner_code: str = "0320"  # HUB_RARUS_PARTNER_CODE (4 characters, RA-ONB-08)
-    smtp_host: str = "127.0.0.1"  # HUB_SMTP_HOST: the relay for e-mail channels (the sandbox desk by default)
-    smtp_port: int = 8125  # HUB_SMTP_PORT
+    smtp_host: str = SANDBOX_HOST  # HUB_SMTP_HOST: the relay for e-mail channels (the sandbox desk by default)
+    smtp_port: int = SANDBOX_PORTS["medicine_smtp"]  # HUB_SMTP_PORT
     mail_from: str = "hub@partner.local"  # HUB_MAIL_FROM: where providers answer
     worker_in_process: bool = True  # HUB_WORKER: run the outbox worker inside `hub serve`
     poll_seconds: float = 30.0  # HUB_POLL_SECONDS: how often a pending activation is checked
@@ -68,8 +69,8 @@ class Settings:
             fresh_account=int(env.get("HUB_FRESH_ACCOUNT", 48)),
             rarus_token=env.get("HUB_RARUS_TOKEN", "sandbox-token"),
             rarus_partner_code=env.get("HUB_RARUS_PARTNER_CODE", "0320"),
-            smtp_host=env.get("HUB_SMTP_HOST", "127.0.0.1"),
-            smtp_port=int(env.get("HUB_SMTP_PORT", 8125)),
+            smtp_host=env.get("HUB_SMTP_HOST", SANDBOX_HOST),
+            smtp_port=int(env.get("HUB_SMTP_PORT", SANDBOX_PORTS["medicine_smtp"])),
             mail_from=env.get("HUB_MAIL_FROM", "hub@partner.local"),
             worker_in_process=_flag(env.get("HUB_WORKER", "1")),
             poll_seconds=float(env.get("HUB_POLL_SECONDS", 30)),

@@ -69,3 +69,9 @@ PROFILES: dict[str, Profile] = {
                         access_wait="Rarus to issue the trial credentials", access_wait_minutes=20,
                         access_rule="RA-ONB-03"),
 }
+
+
+# Where `hub sandboxes` / `hub up` serve each stand-in by default; the hub's default settings point here.
+SANDBOX_HOST = "127.0.0.1"
+SANDBOX_PORTS = {"fresh_ru": 8101, "fresh_kz": 8102, "medicine": 8103, "rarus": 8104, "medicine_smtp": 8125,
+                 "mail_sink_smtp": 8126, "mail_sink_inbox": 8105}

@@ -30,7 +30,6 @@ from .partners import get_partner, standing_of
 
 STEP_STATE = {"certificates": "awaiting_certificates", "invite": "invited", "trial_request": "trial_requested"}
 STEP_OPERATION = {"certificates": "request_certificates", "invite": "request_access", "trial_request": "request_access"}
-ACCESS_STEPS = ("invite", "trial_request")
 POLL = "poll_access"
 TRIAL_ENDING_DAYS = 3
 MAX_PAGE = 200

@@ -14,7 +14,7 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing import MOSCOW, Money, PartnerStanding, QuoteRequest, RarusEngine, SubscriptionPriceRequest, calendar_month_invoice_period
+from pricing import Money, PartnerStanding, QuoteRequest, RarusEngine, SubscriptionPriceRequest, calendar_month_invoice_period
 from providers import PROFILES
 
 from ..caller import Caller
@@ -261,7 +261,3 @@ class Subscriptions:
         rows = await session.scalars(select(Subscription).where(*where).order_by(Subscription.created_at, Subscription.id)
                                      .limit(limit).offset(max(offset, 0)))
         return SubscriptionPage([out(r) for r in rows], total or 0, limit, offset)
-
-
-def moscow_date(instant: datetime) -> date:
-    return instant.astimezone(MOSCOW).date()

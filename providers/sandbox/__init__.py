@@ -13,7 +13,7 @@ from typing import Any
 
 from pricing import Catalog, load_catalogs
 
-from ..profiles import PROFILES
+from ..profiles import PROFILES, SANDBOX_PORTS
 from .certificates import CertificateDesk
 from .clock import SandboxClock
 from .faults import Fault, FaultPlan, StatementDefects
@@ -23,8 +23,7 @@ from .medicine import create_medicine_sandbox
 from .rarus import RarusPartner, RarusSandboxState, create_rarus_sandbox
 from .runner import LOOPBACK, ServedApp
 
-DEFAULT_PORTS = {"fresh_ru": 8101, "fresh_kz": 8102, "medicine": 8103, "rarus": 8104, "medicine_smtp": 8125,
-                 "mail_sink_smtp": 8126, "mail_sink_inbox": 8105}
+DEFAULT_PORTS = SANDBOX_PORTS
 
 
 @dataclass
