@@ -95,6 +95,20 @@ class FreshAdapter:
 
         return await self.channel.call(attempt)
 
+    async def prolong(self, number: int) -> dict[str, Any]:
+        """The free 7-day extension (FAM-SUB-06), or the promised payment of an ended subscription
+        (FAM-SUB-07) — the provider decides which by the date; an extension already there is returned."""
+
+        async def attempt() -> dict[str, Any]:
+            current = (await self.execute("account/customer_subscriptions/info", subscription=number))["subscription"]
+            if current.get("extension"):
+                return {"extension": current["extension"], "extended_until": current["extended_until"], "reused": True}
+            done = (await self.execute("account/customer_subscriptions/prolong", mutating=True,
+                                       subscription=number))["subscription"]
+            return {"extension": done["extension"], "extended_until": done["extended_until"], "reused": False}
+
+        return await self.channel.call(attempt)
+
     async def close(self) -> None:
         await self.channel.close()
 

@@ -77,6 +77,7 @@ class Worker:
             "rarus_convert": (self._rarus_order, subscriptions),
             "rarus_change": (self._rarus_order, subscriptions),
             "poll_payment": (self._poll_payment, subscriptions),
+            "prolong": (self._prolong, subscriptions),
         }
 
     # --- the steps ------------------------------------------------------------------------------------------
@@ -128,6 +129,12 @@ class Worker:
         return Outcome(OK, {"number": made.number, "start": made.start.isoformat(), "end": made.end.isoformat(),
                             "retail": made.retail, "discount_percent": made.discount_percent, "amount": made.amount,
                             "reused": made.reused})
+
+    async def _prolong(self, operation: Operation) -> Outcome:
+        row, _, _ = await self._subscription(operation)
+        adapter = self.adapters.providers[operation.provider]
+        assert isinstance(adapter, FreshAdapter) and row.provider_number is not None
+        return Outcome(OK, await adapter.prolong(int(row.provider_number)))
 
     async def _rarus_order(self, operation: Operation) -> Outcome:
         row, _, _ = await self._subscription(operation)

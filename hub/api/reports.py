@@ -44,6 +44,10 @@ class ReportsController(Controller):
                          month: FromQuery[str]) -> list[churn.ChurnLine]:
         return await churn.rate(session, request.user, month)
 
+    @get("/upsell", summary="Customers whose self-extension or promised payment signals an upsell")
+    async def upsell(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> list[reports.UpsellSignal]:
+        return await reports.upsell(session, request.user)
+
     @get("/notices", summary="Customer expiry notices due on a day: −7, −3, 0 and +5 days from the end (FAM-SUB-14)")
     async def notices(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
                       pricing: NamedDependency[PricingService], on: FromQuery[date | None] = None) -> list[reports.Notice]:

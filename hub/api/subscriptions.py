@@ -29,6 +29,12 @@ class SubscriptionsController(Controller):
             return Response(preview, status_code=200)
         return await idempotent_write(request, 201, lambda s: subscriptions.create(s, request.user, data))
 
+    @post("/{subscription_id:str}/self-extension", guards=[needs("operator")], status_code=202,
+          summary="The free 7-day extension, once per subscription (FAM-SUB-06); after the end, the promised payment (FAM-SUB-07)")
+    async def extend(self, request: Request[Any, Any, Any], subscription_id: FromPath[str],
+                     subscriptions: NamedDependency[Subscriptions]) -> Response[SubscriptionOut]:
+        return await idempotent_write(request, 202, lambda s: subscriptions.extend(s, request.user, subscription_id))
+
     @get(summary="Subscriptions, filtered (customer, provider, kind, ending between)")
     async def list_(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
                     subscriptions: NamedDependency[Subscriptions], customer_id: FromQuery[str | None] = None,

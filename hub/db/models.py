@@ -213,6 +213,8 @@ class Subscription(Base):
     provider_number: Mapped[str | None] = mapped_column(String(50), nullable=True)
     provider_data: Mapped[dict[str, Any] | None] = mapped_column(StructJSON, nullable=True)
     failure: Mapped[str | None] = mapped_column(Text, nullable=True)
+    extension: Mapped[str | None] = mapped_column(String(20), nullable=True)  # self_extension | promised_payment
+    extended_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -231,4 +233,25 @@ class Departure(Base):
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     direction: Mapped[str | None] = mapped_column(String(20), nullable=True)  # to_local_its | from_local_its
     left_on: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Transfer(Base):
+    """A customer moving between partners (FR-SUB-16, FK-SUB-16)."""
+
+    __tablename__ = "transfers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    direction: Mapped[str] = mapped_column(String(10))  # outgoing | incoming
+    other_partner: Mapped[str] = mapped_column(String(300))
+    subscription_end: Mapped[date] = mapped_column(Date)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer_by: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    early: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -69,6 +69,8 @@ class SubscriptionOut(msgspec.Struct):
     rules: list[str]
     failure: str | None
     created_at: datetime
+    extension: str | None = None  # self_extension (FAM-SUB-06) | promised_payment (FAM-SUB-07)
+    extended_until: date | None = None
     dry_run: bool = False
 
 

@@ -155,3 +155,30 @@ async def renewals_due(session: AsyncSession, caller: Caller, today: date, withi
         due.append(RenewalDue(row.id, customer.id, customer.legal_name, row.provider, row.tariff, row.end,
                               await preview(row)))
     return due
+
+
+class UpsellSignal(msgspec.Struct):
+    subscription: str
+    customer_id: str
+    customer: str
+    provider: str
+    tariff: str
+    extension: str
+    extended_until: date | None
+    suggestion: str
+    rule: str
+
+
+SUGGESTIONS = {
+    "self_extension": ("the customer needed more sessions or bases: offer permanent add-ons", "FAM-SUB-06"),
+    "promised_payment": ("access lapsed and was extended on a promise: renew now", "FAM-SUB-07"),
+}
+
+
+async def upsell(session: AsyncSession, caller: Caller) -> list[UpsellSignal]:
+    """Customers whose self-extension or promised payment is a signal (FAM-SUB-06, FAM-SUB-07)."""
+    rows = await session.execute(select(Subscription, Customer.legal_name).join(Customer, Customer.id == Subscription.customer_id)
+                                 .where(Subscription.partner_id == caller.partner_id, Subscription.extension.is_not(None))
+                                 .order_by(Subscription.extended_until, Subscription.id))
+    return [UpsellSignal(row.id, row.customer_id, name, row.provider, row.tariff, row.extension, row.extended_until,
+                         *SUGGESTIONS[row.extension]) for row, name in rows]

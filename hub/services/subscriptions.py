@@ -30,6 +30,7 @@ LIVE = ("requested", "awaiting_payment", "active")
 CARD_SYNC = ("legal_name", "inn", "kpp", "bin_iin", "phone", "email", "new_to_1c")
 RARUS_STEP = {"conversion": "rarus_convert", "change": "rarus_change"}
 MAX_PAGE = 200
+PROMISED_PAYMENT_DAYS = 7
 
 
 def out(row: Subscription, dry_run: bool = False) -> SubscriptionOut:
@@ -37,7 +38,8 @@ def out(row: Subscription, dry_run: bool = False) -> SubscriptionOut:
         row.id, row.customer_id, row.provider, row.kind, row.pricing_kind, row.tariff, row.tariff_code, row.quantity,
         row.start, row.end, row.months_charged, row.currency, row.retail, row.discount_percent, row.partner_cost,
         row.partner_monthly, row.customer_price, row.invoice_due, row.main_id, row.status, row.provider_number,
-        row.provider_data, list(row.rules or []), row.failure, row.created_at or utcnow(), dry_run)
+        row.provider_data, list(row.rules or []), row.failure, row.created_at or utcnow(), row.extension,
+        row.extended_until, dry_run)
 
 
 class Subscriptions:
@@ -124,15 +126,19 @@ class Subscriptions:
                                rule=tariff.gate_rule)
         if not data.dry_run:
             self._paid(data, customer_price)
+        end, rules = price.end, set(price.rules) | {"FAM-SUB-01", "FAM-SUB-03"}
+        if kind == "main" and mains and mains[-1].extension == "promised_payment" and start > mains[-1].end:
+            end -= timedelta(days=PROMISED_PAYMENT_DAYS)  # FAM-SUB-07: the promised week is paid back
+            rules.add("FAM-SUB-07")
         return Subscription(
             partner_id=caller.partner_id, customer_id=customer.id, provider=provider, kind=kind, pricing_kind=pricing_kind,
-            tariff=tariff.name, tariff_code=tariff.code, quantity=data.quantity, start=price.start, end=price.end,
+            tariff=tariff.name, tariff_code=tariff.code, quantity=data.quantity, start=price.start, end=end,
             months_charged=price.months_charged, currency=price.currency, retail=price.retail_price,
             discount_percent=price.discount_percent, partner_cost=price.partner_cost,
             partner_monthly=price.partner_monthly, customer_price=customer_price, invoice_due=price.invoice_due,
             paid_amount=data.payment.amount if data.payment else None, paid_on=data.payment.paid_on if data.payment else None,
             payment_document=data.payment.document if data.payment else None, main_id=main.id if main else None,
-            rules=sorted(set(price.rules) | {"FAM-SUB-01", "FAM-SUB-03"}), status="requested",
+            rules=sorted(rules), status="requested",
             created_at=utcnow(), updated_at=utcnow())
 
     @staticmethod
@@ -159,6 +165,26 @@ class Subscriptions:
         approved = await session.scalar(select(func.count()).select_from(Enrollment).where(
             Enrollment.customer_id == customer_id, Enrollment.provider == provider, Enrollment.egisz_approved_at.is_not(None)))
         return bool(approved)
+
+    async def extend(self, session: AsyncSession, caller: Caller, subscription_id: str) -> SubscriptionOut:
+        """Ask for the free 7-day extension (FAM-SUB-06) — or, for an ended subscription, the promised
+        payment (FAM-SUB-07), which the next paid subscription pays back with 7 days."""
+        row = await self._owned(session, caller, subscription_id)
+        if PROFILES[row.provider].self_extension is None:
+            raise InvalidField("subscription", f"{PROFILES[row.provider].title} offers no self-service extension",
+                               rule="FAM-SUB-06")
+        if row.kind != "main" or row.status != "active" or row.provider_number is None:
+            raise InvalidField("subscription", "only an active main subscription at the provider can be extended")
+        pending = await session.scalar(select(func.count()).select_from(Operation).where(
+            Operation.kind == "prolong", Operation.customer_id == row.customer_id,
+            Operation.status.in_((outbox.PENDING, outbox.RUNNING, outbox.SUCCEEDED)),
+            Operation.payload["subscription_id"].as_string() == row.id))
+        if row.extension is not None or pending:
+            raise InvalidField("subscription", "the free extension is used once per subscription", rule="FAM-SUB-06")
+        outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind="prolong",
+                       payload={"subscription_id": row.id}, customer_id=row.customer_id)
+        audit.record(session, caller, "subscription", row.id, "extension_requested")
+        return out(row)
 
     async def _rarus(self, session: AsyncSession, caller: Caller, customer: Customer, data: SubscriptionCreate,
                      today: date) -> Subscription:
@@ -207,6 +233,9 @@ class Subscriptions:
                 row.status = "awaiting_payment"
                 outbox.enqueue(session, partner_id=row.partner_id, provider="rarus", kind="poll_payment",
                                payload=operation.payload, customer_id=row.customer_id, due=now + self.poll_every)
+        elif operation.kind == "prolong":
+            row.extension = result["extension"]
+            row.extended_until = date.fromisoformat(result["extended_until"])
         elif operation.kind == "poll_payment":
             row.status = "active"
             row.provider_data = {**(row.provider_data or {}), "paid": result}

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import httpx
 
-from pricing import MOSCOW, months_charged
+from pricing import MOSCOW, months_charged, period_end
 
 from .live import Live, running
 from .test_onboarding import drive
@@ -118,3 +118,43 @@ async def test_a_customers_paid_life_and_the_digest(sqlite_url, sandboxes):
         expected = {main["id"], addon["id"]} | ({upgrade["id"]} if upgrade["end"] <= (ending_week + timedelta(days=27)).isoformat() else set())
         assert {line["subscription"] for line in lines if line["section"] == "ending"} == expected
         assert all(line["provider"] == "fresh_ru" for line in lines)
+
+
+async def test_fam_sub_06_07_self_extension_promised_payment_and_upsell(database_url, sandboxes):
+    async with running(database_url, sandboxes) as (live, worker):
+        fresh = await live.enroll("fresh_ru")
+        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        customer = fresh["customer_id"]
+        today = datetime.now(MOSCOW).date()
+        first = await order(live, worker, customer_id=customer, provider="fresh_ru", tariff="102", months=1,
+                            start=today.isoformat())
+
+        async def extend(row) -> dict:
+            asked = await live.client.post(f"/api/v1/subscriptions/{row['id']}/self-extension", headers=live.headers)
+            assert asked.status_code == 202, asked.text
+            for _ in range(50):
+                await worker.run_once()
+                shown = (await live.client.get(f"/api/v1/subscriptions/{row['id']}", headers=live.headers)).json()
+                if shown["extension"]:
+                    return shown
+            raise AssertionError("no extension recorded")
+
+        extended = await extend(first)
+        assert extended["extension"] == "self_extension"
+        again = await live.client.post(f"/api/v1/subscriptions/{first['id']}/self-extension", headers=live.headers)
+        assert again.status_code == 422 and again.json()["rule"] == "FAM-SUB-06"
+
+        second = await order(live, worker, customer_id=customer, provider="fresh_ru", kind="renewal", months=1)
+        sandboxes.states["fresh_ru"].clock.advance((date.fromisoformat(second["end"]) - today).days * 86400 + 5 * 86400)
+        promised = await extend(second)
+        assert promised["extension"] == "promised_payment"
+        third_start = date.fromisoformat(second["end"]) + timedelta(days=10)
+        third = await order(live, worker, customer_id=customer, provider="fresh_ru", tariff="102", months=1,
+                            start=third_start.isoformat())
+        assert third["end"] == (period_end(third_start, 1) - timedelta(days=7)).isoformat()  # FAM-SUB-07
+        assert "FAM-SUB-07" in third["rules"]
+        held = sandboxes.states["fresh_ru"].subscriptions[int(third["provider_number"])]
+        assert held.end.isoformat() == third["end"]  # the provider paid the promised week back the same way
+
+        signals = (await live.client.get("/api/v1/reports/upsell", headers=live.headers)).json()
+        assert [(s["subscription"], s["rule"]) for s in signals] == [(first["id"], "FAM-SUB-06"), (second["id"], "FAM-SUB-07")]
