@@ -18,7 +18,7 @@ from .auth import authentication, rate_limit
 from .clock import Clock, SystemClock
 from .db import Database
 from .errors import EXCEPTION_HANDLERS
-from .runtime import build_adapters_from, build_onboarding, build_subscriptions, build_worker
+from .runtime import build_adapters_from, build_onboarding, build_subscriptions, build_transfers, build_worker
 from .services import PricingService
 from .services.idempotency import purge
 from .settings import Settings
@@ -41,6 +41,7 @@ def create_app(
     db = database or Database(settings.database)
     onboarding = build_onboarding(settings, pricing.catalogs)
     subscriptions = build_subscriptions(settings, pricing)
+    transfers = build_transfers(pricing)
     outbound = adapters or build_adapters_from(settings)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
@@ -50,7 +51,7 @@ def create_app(
         await db.upgrade()
         await purge(db.sessions, timedelta(hours=settings.idempotency_hours))
         if settings.worker_in_process:
-            worker = build_worker(settings, db, outbound, onboarding, subscriptions)
+            worker = build_worker(settings, db, outbound, onboarding, subscriptions, transfers=transfers)
             tasks.append(asyncio.create_task(worker.run(stop), name="outbox-worker"))
 
     async def shutdown(_: Litestar) -> None:
@@ -65,6 +66,7 @@ def create_app(
             "pricing": Provide(lambda: pricing, sync_to_thread=False, use_cache=True),
             "onboarding": Provide(lambda: onboarding, sync_to_thread=False, use_cache=True),
             "subscriptions": Provide(lambda: subscriptions, sync_to_thread=False, use_cache=True),
+            "transfers": Provide(lambda: transfers, sync_to_thread=False, use_cache=True),
             "session": Provide(provide_session),
         },
         middleware=[rate_limit(settings.rate_limit_per_minute).middleware, authentication()],

@@ -13,6 +13,7 @@ from .db import Database
 from .services.enrollments import Onboarding
 from .services.pricing import PricingService
 from .services.subscriptions import Subscriptions
+from .services.transfers import Transfers
 from .settings import Settings
 from .worker import Worker, WorkerSettings
 
@@ -40,12 +41,17 @@ def build_subscriptions(settings: Settings, pricing: PricingService) -> Subscrip
     return Subscriptions(pricing, timedelta(seconds=settings.poll_seconds))
 
 
+def build_transfers(pricing: PricingService) -> Transfers:
+    return Transfers(pricing)
+
+
 def build_worker(settings: Settings, db: Database, adapters: Adapters, onboarding: Onboarding,
-                 subscriptions: Subscriptions, clock: Clock | None = None) -> Worker:
+                 subscriptions: Subscriptions, clock: Clock | None = None, transfers: Transfers | None = None) -> Worker:
     worker_settings = WorkerSettings(
         lease=timedelta(seconds=settings.lease_seconds),
         poll_every=timedelta(seconds=settings.poll_seconds),
         retry=RetryPolicy(attempts=12, base=settings.retry_base_seconds, cap=300.0, total=3600.0),
         mail_from=settings.mail_from,
     )
-    return Worker(db, adapters, onboarding, subscriptions, worker_settings, clock)
+    return Worker(db, adapters, onboarding, subscriptions, transfers or Transfers(subscriptions.pricing),
+                  worker_settings, clock)

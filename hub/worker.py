@@ -6,6 +6,7 @@ PostgreSQL; each row is leased to one worker at a time (see services/outbox.py).
 from __future__ import annotations
 
 import asyncio
+from email.message import EmailMessage
 import logging
 import os
 import socket
@@ -35,6 +36,7 @@ from .db import Customer, Database, Operation, OperationAttempt, Subscription
 from .services import outbox
 from .services.enrollments import Onboarding
 from .services.subscriptions import CARD_SYNC, Subscriptions
+from .services.transfers import Transfers
 
 log = logging.getLogger("hub.worker")
 OK, WAITING, TRANSIENT, REJECTED = "ok", "waiting", "transient", "rejected"
@@ -65,8 +67,9 @@ def _users(payload: dict[str, Any]) -> tuple[User, ...]:
 
 class Worker:
     def __init__(self, db: Database, adapters: Adapters, onboarding: Onboarding, subscriptions: Subscriptions,
-                 settings: WorkerSettings = WorkerSettings(), clock: Clock | None = None, name: str | None = None) -> None:
-        self.db, self.adapters, self.onboarding, self.settings = db, adapters, onboarding, settings
+                 transfers: Transfers, settings: WorkerSettings = WorkerSettings(), clock: Clock | None = None,
+                 name: str | None = None) -> None:
+        self.db, self.adapters, self.onboarding, self.transfers, self.settings = db, adapters, onboarding, transfers, settings
         self.clock = clock or SystemClock()
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.steps = {
@@ -78,6 +81,7 @@ class Worker:
             "rarus_change": (self._rarus_order, subscriptions),
             "poll_payment": (self._poll_payment, subscriptions),
             "prolong": (self._prolong, subscriptions),
+            "send_mail": (self._send_mail, transfers),
         }
 
     # --- the steps ------------------------------------------------------------------------------------------
@@ -130,6 +134,16 @@ class Worker:
                             "retail": made.retail, "discount_percent": made.discount_percent, "amount": made.amount,
                             "reused": made.reused})
 
+    async def _send_mail(self, operation: Operation) -> Outcome:
+        """A request the manuals route through a provider mailbox (RULES §5)."""
+        if self.adapters.mail is None:
+            return Outcome(REJECTED, error="no SMTP relay is configured for e-mail channels")
+        message = EmailMessage()
+        message["From"], message["To"] = self.settings.mail_from, operation.payload["to"]
+        message["Subject"], message["Message-ID"] = operation.payload["subject"], operation.message_id or ""
+        message.set_content(operation.payload["body"])
+        return Outcome(OK, {"message_id": await self.adapters.mail.send(message)})
+
     async def _prolong(self, operation: Operation) -> Outcome:
         row, _, _ = await self._subscription(operation)
         adapter = self.adapters.providers[operation.provider]
@@ -180,6 +194,7 @@ class Worker:
         await asyncio.gather(*(self._run(operation) for operation in claimed))
         async with self.db.sessions() as session:
             await self.onboarding.sweep(session, self.now().astimezone(MOSCOW).date())
+            await self.transfers.sweep(session, self.now())
             await session.commit()
         return len(claimed)
 

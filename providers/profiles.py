@@ -23,6 +23,7 @@ class Profile:
     trial_rule: str
     mailbox: str  # corrections, cancellations, early transfers (RULES §5)
     transfer_window_days: int | None = None  # FR-SUB-16, FK-SUB-16
+    transfer_rule: str | None = None
     certificate_batch: time | None = None  # MED-ONB-03
     certificate_mailboxes: tuple[str, ...] = ()  # MED-ONB-02: to, then copies
     max_trial_users: int | None = None  # RA-ONB-01
@@ -45,11 +46,11 @@ class Profile:
 
 
 PROFILES: dict[str, Profile] = {
-    "fresh_ru": Profile("fresh_ru", "1С:Фреш", "RU", MOSCOW, 30, "FR-ONB-01", "info@1cfresh.com", transfer_window_days=30,
+    "fresh_ru": Profile("fresh_ru", "1С:Фреш", "RU", MOSCOW, 30, "FR-ONB-01", "info@1cfresh.com", transfer_window_days=30, transfer_rule="FR-SUB-16",
                         card_fields=("legal_name", "inn", "new_to_1c"), card_rule="FR-ONB-02",
                         self_extension=(2, 8), self_correction_minutes=10, correction_rule="FR-SUB-12",
                         account_field="fresh_ru_subscriber", access_rule="FAM-ONB-01"),
-    "fresh_kz": Profile("fresh_kz", "1С:Фреш Казахстан", "KZ", MOSCOW, 30, "FK-ONB-01", "info@1cfresh.kz", transfer_window_days=14,
+    "fresh_kz": Profile("fresh_kz", "1С:Фреш Казахстан", "KZ", MOSCOW, 30, "FK-ONB-01", "info@1cfresh.kz", transfer_window_days=14, transfer_rule="FK-SUB-16",
                         customer_country="KZ", card_fields=("legal_name", "bin_iin"), card_rule="FK-ONB-02",
                         correction_rule="FK-SUB-12", account_field="fresh_kz_subscriber", access_rule="FAM-ONB-01",
                         extra={"support_hours_tz": str(ALMATY)}),

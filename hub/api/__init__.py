@@ -7,9 +7,10 @@ from .partner import AuditController, PartnerController
 from .quotes import PricesController, QuotesController
 from .reports import ReportsController
 from .subscriptions import SubscriptionsController
+from .transfers import TransfersController
 
 ROUTES = [health, QuotesController, PricesController, CatalogController, CustomersController, PartnerController,
           AuditController, EnrollmentsController, OperationsController, EventsController, SubscriptionsController,
-          ReportsController]
+          ReportsController, TransfersController]
 
 __all__ = ["ROUTES"]

@@ -70,6 +70,7 @@ class CertificateDesk:
     reply_port: int | None = None
     requests: list[CertificateRequest] = field(default_factory=list)
     rejections: list[Reply] = field(default_factory=list)
+    other: list[dict[str, str]] = field(default_factory=list)  # mail for the provider's other mailboxes
     sent: list[Reply] = field(default_factory=list)
 
     def is_issued(self, email: str, now: datetime) -> bool:
@@ -80,6 +81,12 @@ class CertificateDesk:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         message_id = str(message.get("Message-ID", ""))
+        if DESK_ADDRESS not in [r.lower() for r in envelope.rcpt_tos]:  # e.g. info@1cfresh.com: kept, not a request
+            if not any(m["message_id"] == message_id for m in self.other):
+                body = message.get_body(preferencelist=("plain",))
+                self.other.append({"to": ", ".join(envelope.rcpt_tos), "subject": str(message.get("Subject", "")),
+                                   "message_id": message_id, "body": body.get_content() if body is not None else ""})
+            return "250 Message accepted for delivery"
         if message_id and any(r.message_id == message_id for r in self.requests):
             return "250 Already received"  # the same message sent again (a retry): one request
         sender = envelope.mail_from

@@ -192,3 +192,44 @@ def test_fam_sub_15_churn_needs_a_reason_and_its_moves_are_not_churn(shop):
     assert lines["rarus"]["churned"] == 0
     assert client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20", "transition": "to_local_its"},
                        headers=b.headers).status_code == 404
+
+
+def test_fr_sub_16_transfer_window_and_decisions(shop):
+    client, a, b, customer, post = shop
+    post(tariff="102", months=1, start="2026-11-22", payment=PAID)  # ends 2026-12-21: 29 days left on 2026-11-22
+
+    def transfer(**body):
+        return client.post("/api/v1/transfers", headers=a.headers, json={
+            "customer_id": customer["id"], "provider": "fresh_ru", "other_partner": "ООО Соседи", **body})
+
+    leaving = transfer(direction="outgoing")
+    assert leaving.status_code == 201 and leaving.json()["status"] == "awaiting_decision"
+    assert leaving.json()["rule"] == "FR-SUB-16"
+    url = f"/api/v1/transfers/{leaving.json()['id']}/decision"
+    refused(client.post(url, json={"approve": False}, headers=a.headers), "FR-SUB-16")  # a refusal needs a comment
+    answered = client.post(url, json={"approve": False, "comment": "долг по услугам"}, headers=a.headers).json()
+    assert answered["status"] == "refused" and answered["comment"] == "долг по услугам"
+    assert client.post(url, json={"approve": True}, headers=a.headers).status_code == 422  # decided already
+    later = transfer(direction="outgoing", subscription_end="2027-06-30")
+    refused(later, "FR-SUB-16")
+    assert "set early" in later.json()["detail"]
+    assert client.get(f"/api/v1/transfers/{leaving.json()['id']}", headers=b.headers).status_code == 404
+    medicine = client.post("/api/v1/transfers", headers=a.headers, json={
+        "customer_id": customer["id"], "provider": "medicine", "direction": "outgoing", "other_partner": "X",
+        "subscription_end": "2026-12-01"})
+    assert medicine.status_code == 422 and medicine.json()["errors"][0]["field"] == "provider"
+
+
+def test_fk_sub_16_kazakh_window_is_14_days(shop):
+    client, a, _, _, _ = shop
+    kz = client.post("/api/v1/customers", json={"legal_name": "ТОО Береке", "country": "KZ", "bin_iin": "971240001315"},
+                     headers=a.headers).json()
+
+    def transfer(end: str):
+        return client.post("/api/v1/transfers", headers=a.headers, json={
+            "customer_id": kz["id"], "provider": "fresh_kz", "direction": "incoming", "other_partner": "ТОО Соседи",
+            "subscription_end": end})
+
+    refused(transfer("2026-12-10"), "FK-SUB-16")  # 18 days left
+    made = transfer("2026-12-05")  # 13 days left
+    assert made.status_code == 201 and made.json()["status"] == "requested" and made.json()["rule"] == "FK-SUB-16"

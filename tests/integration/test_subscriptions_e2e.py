@@ -158,3 +158,38 @@ async def test_fam_sub_06_07_self_extension_promised_payment_and_upsell(database
 
         signals = (await live.client.get("/api/v1/reports/upsell", headers=live.headers)).json()
         assert [(s["subscription"], s["rule"]) for s in signals] == [(first["id"], "FAM-SUB-06"), (second["id"], "FAM-SUB-07")]
+
+
+async def test_fr_sub_16_no_answer_approves_and_early_transfers_go_by_mail(sqlite_url, sandboxes):
+    from providers.sandbox import SandboxClock
+
+    clock = SandboxClock()
+    async with running(sqlite_url, sandboxes, clock) as (live, worker):
+        fresh = await live.enroll("fresh_ru")
+        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        customer = fresh["customer_id"]
+        await order(live, worker, customer_id=customer, provider="fresh_ru", tariff="102", months=12)
+
+        def transfer(**body):
+            return live.client.post("/api/v1/transfers", headers=live.headers, json={
+                "customer_id": customer, "provider": "fresh_ru", "other_partner": "ООО Соседи", **body})
+
+        soon = (datetime.now(MOSCOW).date() + timedelta(days=20)).isoformat()
+        silent = (await transfer(direction="outgoing", subscription_end=soon)).json()
+        await worker.run_once()
+        assert (await live.client.get(f"/api/v1/transfers/{silent['id']}", headers=live.headers)).json()["status"] == "awaiting_decision"
+        clock.advance(24 * 3600 + 60)
+        await worker.run_once()
+        approved = (await live.client.get(f"/api/v1/transfers/{silent['id']}", headers=live.headers)).json()
+        assert approved["status"] == "auto_approved"
+
+        early = await transfer(direction="outgoing", early=True)
+        assert early.status_code == 201 and early.json()["status"] == "early_requested"
+        for _ in range(20):
+            await worker.run_once()
+            if sandboxes.desk.other:
+                break
+        [mail] = sandboxes.desk.other
+        subscriber = (await live.client.get(f"/api/v1/customers/{customer}", headers=live.headers)).json()["accounts"]["fresh_ru_subscriber"]
+        assert mail["to"] == "info@1cfresh.com" and f"Номер абонента: {subscriber}" in mail["body"]  # RULES §5
+        assert "FR-SUB-16" in mail["subject"] and sandboxes.desk.requests == []

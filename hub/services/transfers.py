@@ -1,0 +1,160 @@
+"""Customers moving between partners (FR-SUB-16, FK-SUB-16).
+
+The customer may start a transfer when at most the profile's window (30 days fresh_ru, 14 fresh_kz)
+is left of its subscription; the releasing partner approves, or refuses with a comment; no answer
+within 24 hours counts as approval. An earlier transfer is a request to the provider's mailbox
+(RULES §5), sent through the outbox.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from providers import PROFILES
+
+from ..caller import Caller
+from ..db.models import Operation, Subscription, Transfer, utcnow
+from ..exceptions import InvalidField, NotFound
+from . import audit, outbox
+from .customers import owned
+from .partners import get_partner
+from .pricing import PricingService
+
+ANSWER_WITHIN = timedelta(hours=24)
+LIVE = ("requested", "awaiting_payment", "active")
+
+
+class TransferCreate(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    customer_id: str
+    provider: Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
+    direction: Literal["outgoing", "incoming"]
+    other_partner: str
+    early: bool = False  # before the window: a request to the provider instead
+    subscription_end: date | None = None  # default: the end of the customer's latest main subscription here
+
+
+class TransferDecision(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    approve: bool
+    comment: str | None = None
+
+
+class TransferOut(msgspec.Struct):
+    id: str
+    customer_id: str
+    provider: str
+    direction: str
+    other_partner: str
+    subscription_end: date
+    requested_at: datetime
+    answer_by: datetime | None
+    early: bool
+    status: str  # awaiting_decision approved refused auto_approved requested early_requested
+    comment: str | None
+    decided_at: datetime | None
+    rule: str | None
+
+
+def _out(row: Transfer) -> TransferOut:
+    return TransferOut(row.id, row.customer_id, row.provider, row.direction, row.other_partner, row.subscription_end,
+                       row.requested_at, row.answer_by, row.early, row.status, row.comment, row.decided_at,
+                       PROFILES[row.provider].transfer_rule)
+
+
+class Transfers:
+    def __init__(self, pricing: PricingService, mail_domain: str = "hub.local") -> None:
+        self.pricing, self.mail_domain = pricing, mail_domain
+
+    async def create(self, session: AsyncSession, caller: Caller, data: TransferCreate) -> TransferOut:
+        profile = PROFILES[data.provider]
+        if profile.transfer_window_days is None:
+            raise InvalidField("provider", f"{profile.title} has no partner-to-partner transfer")
+        if not data.other_partner.strip():
+            raise InvalidField("other_partner", "name the other partner")
+        customer = await owned(session, caller, data.customer_id)
+        end = data.subscription_end or await session.scalar(select(Subscription.end).where(
+            Subscription.partner_id == caller.partner_id, Subscription.customer_id == customer.id,
+            Subscription.provider == data.provider, Subscription.kind == "main", Subscription.status.in_(LIVE))
+            .order_by(Subscription.end.desc()).limit(1))
+        if end is None:
+            raise InvalidField("subscription_end", "the customer has no subscription here the hub knows; give its end")
+        days_left = (end - self.pricing.clock.today()).days
+        if days_left > profile.transfer_window_days and not data.early:
+            raise InvalidField("early", f"a transfer starts when at most {profile.transfer_window_days} days are left "
+                               f"({days_left} now); earlier, by request to {profile.mailbox}: set early",
+                               rule=profile.transfer_rule)
+        now = utcnow()
+        row = Transfer(partner_id=caller.partner_id, customer_id=customer.id, provider=data.provider,
+                       direction=data.direction, other_partner=data.other_partner.strip(), subscription_end=end,
+                       requested_at=now, early=data.early, created_at=now,
+                       status="early_requested" if data.early else
+                       ("awaiting_decision" if data.direction == "outgoing" else "requested"),
+                       answer_by=None if data.early or data.direction == "incoming" else now + ANSWER_WITHIN)
+        session.add(row)
+        await session.flush()
+        if data.early:
+            await self._request_early(session, caller, row, customer)
+        view = _out(row)
+        audit.record(session, caller, "transfer", row.id, "create", after=view)
+        return view
+
+    async def _request_early(self, session: AsyncSession, caller: Caller, row: Transfer, customer: Any) -> None:
+        """RULES §5: an early transfer is asked of the provider by e-mail, naming the subscriber."""
+        profile, partner = PROFILES[row.provider], await get_partner(session, caller.partner_id)
+        number = (customer.accounts or {}).get(profile.account_field)
+        code = (partner.standing or {}).get(row.provider, {}).get("partner_code") or "—"
+        direction = "к партнеру" if row.direction == "outgoing" else "от партнера"
+        body = (f"Партнер: {partner.name}\nКод партнера: {code}\nНомер абонента: {number or '—'}\n"
+                f"Абонент: {customer.legal_name}\nПросим перевести абонента {direction} {row.other_partner} "
+                f"до окончания подписки ({row.subscription_end.isoformat()}).\n")
+        outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind="send_mail",
+                       customer_id=row.customer_id, message_id=f"<transfer-{row.id}@{self.mail_domain}>",
+                       payload={"transfer_id": row.id, "to": profile.mailbox, "body": body,
+                                "subject": f"Досрочный перевод абонента №{number or '—'} ({profile.transfer_rule})"})
+
+    async def decide(self, session: AsyncSession, caller: Caller, transfer_id: str, data: TransferDecision) -> TransferOut:
+        row = await self._owned(session, caller, transfer_id)
+        if row.status != "awaiting_decision":
+            raise InvalidField("status", f"the transfer is {row.status}; only one awaiting our answer can be decided")
+        now = utcnow()
+        if row.answer_by is not None and now > row.answer_by:
+            raise InvalidField("status", "no answer within 24 hours counts as approval", rule=PROFILES[row.provider].transfer_rule)
+        if not data.approve and not (data.comment or "").strip():
+            raise InvalidField("comment", "a refusal carries a comment", rule=PROFILES[row.provider].transfer_rule)
+        before = _out(row)
+        row.status, row.comment, row.decided_at = ("approved" if data.approve else "refused"), data.comment, now
+        audit.record(session, caller, "transfer", row.id, "decide", before, _out(row))
+        return _out(row)
+
+    async def sweep(self, session: AsyncSession, now: datetime) -> None:
+        """No answer within 24 hours counts as approval."""
+        waiting = await session.scalars(select(Transfer).where(Transfer.status == "awaiting_decision",
+                                                               Transfer.answer_by < now))
+        for row in waiting:
+            row.status, row.decided_at = "auto_approved", row.answer_by
+
+    async def _owned(self, session: AsyncSession, caller: Caller, transfer_id: str) -> Transfer:
+        row = await session.scalar(select(Transfer).where(Transfer.id == transfer_id, Transfer.partner_id == caller.partner_id))
+        if row is None:
+            raise NotFound(f"no transfer {transfer_id}")
+        return row
+
+    async def read(self, session: AsyncSession, caller: Caller, transfer_id: str) -> TransferOut:
+        return _out(await self._owned(session, caller, transfer_id))
+
+    async def listing(self, session: AsyncSession, caller: Caller, status: str | None) -> list[TransferOut]:
+        where = [Transfer.partner_id == caller.partner_id] + ([Transfer.status == status] if status else [])
+        return [_out(r) for r in await session.scalars(select(Transfer).where(*where).order_by(Transfer.created_at))]
+
+    # --- the worker's report on the early-transfer e-mail -------------------------------------------------------
+    async def step_succeeded(self, session: AsyncSession, operation: Operation, result: dict[str, Any], now: datetime) -> None:
+        return None  # the request is out; the provider answers the partner by e-mail
+
+    async def step_failed(self, session: AsyncSession, operation: Operation, error: str, rule: str | None,
+                          now: datetime) -> None:
+        row = await session.get(Transfer, operation.payload["transfer_id"])
+        if row is not None:
+            row.status, row.comment = "failed", error
