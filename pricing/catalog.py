@@ -89,6 +89,12 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     upgrade_to: str | None = None
     gate: str | None = None  # an approval the customer needs before it is invoiced (e.g. MED-ONB-07)
     gate_rule: str | None = None
+    its_level: str | None = None  # ITS transition tariffs: the customer's local ITS level (FR-SUB-17, FK-SUB-17)
+    its_payment: str | None = None  # ... and its payment form, where the tariff depends on it
+    its_rule: str | None = None
+    its_cover_end: bool = False  # the period must run past the ITS contract's end (FR-SUB-17)
+    after: tuple[str, ...] = ()  # one of these tariffs must already be live for the customer (FR-SUB-19)
+    after_rule: str | None = None
     note: str | None = None
 
     @property
@@ -114,6 +120,16 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         """How high the tariff stands, for FAM-SUB-10 (no downgrade): its 1-month retail, or 0."""
         by_months = {p.months: p.amount for p in self.prices}
         return by_months.get(1, Decimal(0))
+
+    def replaces(self, other: Tariff) -> bool:
+        """Whether taking this tariff replaces ``other`` (both main tariffs of one line): only then can it be
+        a downgrade (FAM-SUB-10). Extra registers, ITS and partner tariffs come beside, not instead."""
+        return self.kind == other.kind == "main" and self.same_line(other)
+
+    def same_line(self, other: Tariff) -> bool:
+        """Whether two tariffs sell the same applications (ПРОФ and КОРП do; ПРОФ and 1С:Касса do not):
+        only such tariffs count as renewals of, or downgrades from, each other."""
+        return not self.applications or not other.applications or bool(set(self.applications) & set(other.applications))
 
     def has_period(self, months: int) -> bool:
         return any(p.months in (months, 1) for p in self.prices)

@@ -102,8 +102,10 @@ class Subscriptions:
         start = start or today
         pricing_kind = kind
         if kind == "main":
-            pricing_kind = ("first", "first_renewal")[len(mains)] if len(mains) < 2 else "renewal"
-            self._no_downgrade(mains, tariff, start, catalog)
+            line = [m for m in mains if (t := catalog.tariff(m.tariff_code or m.tariff)) is None or t.same_line(tariff)]
+            pricing_kind = ("first", "first_renewal")[len(line)] if len(line) < 2 else "renewal"
+            self._no_downgrade(line, tariff, start, catalog)
+            self._after(mains, tariff, start)
         if main is not None and kind == "upgrade" and tariff.upgrade_from not in (None, main.tariff, main.tariff_code):
             raise InvalidField("tariff", f"{tariff.label!r} upgrades {tariff.upgrade_from!r}, not {main.tariff!r}",
                                rule="FAM-SUB-09")
@@ -121,6 +123,8 @@ class Subscriptions:
         if data.customer_price_includes_vat and catalog.vat_exempt:
             raise InvalidField("customer_price_includes_vat", "the applications are VAT-exempt; a price 'including VAT' "
                                "on top of retail is dumping", rule="FR-SUB-04")
+        if tariff.its_level:
+            self._its(customer, tariff, price.end)
         if tariff.gate and not await self._gate_passed(session, customer.id, provider):
             raise InvalidField("tariff", "the ЕГИСЗ support has not approved the connection yet; invoice after it",
                                rule=tariff.gate_rule)
@@ -152,12 +156,39 @@ class Subscriptions:
                                "instalments are dumping", rule="FAM-SUB-01")
 
     @staticmethod
+    def _after(mains: list[Subscription], tariff: Any, start: date) -> None:
+        """FR-SUB-19, FK-SUB-19: the free base tariff first; an extra register on top of a paid one."""
+        if not tariff.after:
+            return
+        live = {ref for m in mains if m.start <= start <= m.end for ref in (m.tariff_code, m.tariff) if ref}
+        if not live & set(tariff.after):
+            raise InvalidField("tariff", f"{tariff.label!r} comes on top of {' or '.join(tariff.after)}: order that first",
+                               rule=tariff.after_rule)
+
+    @staticmethod
+    def _its(customer: Customer, tariff: Any, end: date) -> None:
+        """FR-SUB-17, FK-SUB-17: ITS transition tariffs only for the partner's own ITS customers of the
+        right level (and payment form), over a period that covers the ITS contract's end."""
+        its = customer.its or {}
+        problems = []
+        if its.get("level") != tariff.its_level:
+            problems.append(f"a local ITS {tariff.its_level} contract")
+        if tariff.its_payment and its.get("payment") != tariff.its_payment:
+            problems.append(f"paid {tariff.its_payment}")
+        if its and not its.get("with_us", True):
+            problems.append("with this partner (the customer's ITS is with another one)")
+        if problems:
+            raise InvalidField("tariff", f"{tariff.label!r} needs " + ", ".join(problems), rule=tariff.its_rule)
+        if tariff.its_cover_end and its.get("end_date") and end < date.fromisoformat(str(its["end_date"])):
+            raise InvalidField("months", f"the period must cover the ITS end date {its['end_date']}", rule=tariff.its_rule)
+
+    @staticmethod
     def _no_downgrade(mains: list[Subscription], tariff: Any, start: date, catalog: Any) -> None:
         """FAM-SUB-10: a lower tariff only after the current one ends (помесячно ones may be shortened)."""
         for current in mains:
             current_tariff = catalog.tariff(current.tariff_code or current.tariff)
             if current.start <= start <= current.end and current_tariff and not current_tariff.monthly \
-                    and tariff.level < current_tariff.level:
+                    and tariff.replaces(current_tariff) and tariff.level < current_tariff.level:
                 raise InvalidField("tariff", f"no downgrade: {current.tariff!r} runs until {current.end.isoformat()}",
                                    rule="FAM-SUB-10")
 

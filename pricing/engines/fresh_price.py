@@ -19,8 +19,8 @@ from .common import REQUIREMENT_LABELS, make_line, standing_gap, sample_warnings
 DEFAULT_MONTHS = 12
 KIND_TARIFFS = {
     "first": ("main", "its_transition", "partner", "register_base", "register_extra", "channel"),
-    "first_renewal": ("main", "partner", "register_extra", "channel"),
-    "renewal": ("main", "partner", "register_extra", "channel"),
+    "first_renewal": ("main", "its_transition", "partner", "register_extra", "channel"),
+    "renewal": ("main", "its_transition", "partner", "register_extra", "channel"),
     "upgrade": ("upgrade",),
     "addon_sessions": ("addon_sessions",),
     "addon_bases": ("addon_bases",),

@@ -233,3 +233,30 @@ def test_fk_sub_16_kazakh_window_is_14_days(shop):
     refused(transfer("2026-12-10"), "FK-SUB-16")  # 18 days left
     made = transfer("2026-12-05")  # 13 days left
     assert made.status_code == 201 and made.json()["status"] == "requested" and made.json()["rule"] == "FK-SUB-16"
+
+
+def test_fr_sub_17_its_transition_tariffs(shop):
+    client, a, _, customer, post = shop
+
+    def its(**facts):
+        client.patch(f"/api/v1/customers/{customer['id']}", json={"its": facts}, headers=a.headers)
+
+    refused(post(tariff="99", months=6, payment=PAID), "FR-SUB-17")  # no local ITS at all
+    its(level="ТЕХНО", payment="prepaid", end_date="2027-03-31")
+    refused(post(tariff="99", months=6, payment=PAID), "FR-SUB-17")  # 99 is for ITS ПРОФ
+    refused(post(tariff="98п", months=6, payment=PAID), "FR-SUB-17")  # 98п is for postpaid ТЕХНО
+    refused(post(tariff="98", months=3, payment=PAID), "FR-SUB-17")  # ends before the ITS contract does
+    made = post(tariff="98", months=6, payment=PAID)
+    assert made.status_code == 201 and made.json()["retail"] == "0.00"
+    its(level="ПРОФ", end_date="2027-03-31", with_us=False, other_partner="ООО Другие")
+    refused(post(tariff="99", months=6, start="2027-06-01", payment=PAID), "FR-SUB-17")  # another partner's customer
+
+
+def test_fr_sub_19_register_base_first(shop):
+    _, _, _, _, post = shop
+    refused(post(tariff="242", months=12, payment=PAID), "FR-SUB-19")
+    refused(post(tariff="254", months=12, payment=PAID), "FR-SUB-19")
+    assert post(tariff="250", payment=PAID).status_code == 201
+    assert post(tariff="102", months=12, payment=PAID).status_code == 201  # another application line: no downgrade
+    assert post(tariff="242", months=12, payment=PAID).status_code == 201  # not a "downgrade" from ПРОФ either
+    assert post(tariff="254", months=12, payment=PAID).status_code == 201

@@ -165,3 +165,7 @@ def test_fk_disc_01_kazakh_csk_standing_is_its_own(engines):
     assert price(engines, provider="fresh_kz", partner={"csk": True, "kz_csk": False}).discount_percent == 20
     assert price(engines, provider="fresh_kz", partner={"csk": False, "kz_csk": True}).discount_percent == 50
     assert price(engines, provider="fresh_ru", partner={"csk": True, "kz_csk": False}).discount_percent == 50
+
+
+def test_fr_sub_17_its_tariff_may_follow_earlier_subscriptions(engines):
+    assert price(engines, provider="fresh_ru", tariff="99", kind="renewal", months=6).retail_price == 0

@@ -259,7 +259,7 @@ class FreshSandboxState:
             raise refuse("FAM-ONB-04", f"fill the subscriber card first ({self.profile.card_rule}): {', '.join(missing)}")
         start = _date(params.get("start")) or self.today()
         self._no_downgrade(subscriber, tariff, start)
-        previous = len(self._mains(subscriber))
+        previous = len([m for m in self._mains(subscriber) if self._tariff(m.tariff_code or m.tariff).same_line(tariff)])
         kind = "first" if previous == 0 else "first_renewal" if previous == 1 else "renewal"
         price = self._price(kind=kind, tariff=tariff.code or tariff.name, months=params.get("months"), start=start.isoformat(),
                             customer={"new_to_1c": subscriber.card.get("new_to_1c")})
@@ -276,8 +276,9 @@ class FreshSandboxState:
         """FAM-SUB-10: a lower tariff only after the current one ends (помесячно ones may be shortened)."""
         new_level = tariff.level
         for current in self._mains(subscriber):
-            if current.start <= start <= current.end and not current.monthly:
-                if new_level < self._tariff(current.tariff_code or current.tariff).level:
+            current_tariff = self._tariff(current.tariff_code or current.tariff)
+            if current.start <= start <= current.end and not current.monthly and tariff.replaces(current_tariff):
+                if new_level < current_tariff.level:
                     raise refuse("FAM-SUB-10", f"no downgrade: {current.tariff!r} runs until {current.end.isoformat()}")
 
     def create_addon(self, params: dict[str, Any]) -> Subscription:
