@@ -95,6 +95,18 @@ class FreshAdapter:
 
         return await self.channel.call(attempt)
 
+    async def correct(self, number: int, start: str | None, months: int | None) -> dict[str, Any]:
+        """Self-correction within the provider's window (FR-SUB-12); setting the same values twice is harmless."""
+        params: dict[str, Any] = {"subscription": number}
+        if start:
+            params["start"] = start
+        if months:
+            params["months"] = months
+        return await self.channel.call(lambda: self._corrected(params))
+
+    async def _corrected(self, params: dict[str, Any]) -> dict[str, Any]:
+        return (await self.execute("account/customer_subscriptions/update", mutating=True, **params))["subscription"]
+
     async def prolong(self, number: int) -> dict[str, Any]:
         """The free 7-day extension (FAM-SUB-06), or the promised payment of an ended subscription
         (FAM-SUB-07) — the provider decides which by the date; an extension already there is returned."""

@@ -82,6 +82,8 @@ class Worker:
             "poll_payment": (self._poll_payment, subscriptions),
             "prolong": (self._prolong, subscriptions),
             "send_mail": (self._send_mail, transfers),
+            "mail_subscription": (self._send_mail, subscriptions),
+            "correct": (self._correct, subscriptions),
         }
 
     # --- the steps ------------------------------------------------------------------------------------------
@@ -143,6 +145,13 @@ class Worker:
         message["Subject"], message["Message-ID"] = operation.payload["subject"], operation.message_id or ""
         message.set_content(operation.payload["body"])
         return Outcome(OK, {"message_id": await self.adapters.mail.send(message)})
+
+    async def _correct(self, operation: Operation) -> Outcome:
+        row, _, _ = await self._subscription(operation)
+        adapter = self.adapters.providers[operation.provider]
+        assert isinstance(adapter, FreshAdapter) and row.provider_number is not None
+        return Outcome(OK, await adapter.correct(int(row.provider_number), operation.payload.get("start"),
+                                                 operation.payload.get("months")))
 
     async def _prolong(self, operation: Operation) -> Outcome:
         row, _, _ = await self._subscription(operation)

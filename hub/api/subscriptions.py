@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..auth import needs
-from ..schemas.subscriptions import SubscriptionCreate, SubscriptionOut, SubscriptionPage
+from ..schemas.subscriptions import SubscriptionCorrection, SubscriptionCreate, SubscriptionOut, SubscriptionPage
 from ..services.subscriptions import Subscriptions
 from .deps import idempotent_write
 
@@ -34,6 +34,13 @@ class SubscriptionsController(Controller):
     async def extend(self, request: Request[Any, Any, Any], subscription_id: FromPath[str],
                      subscriptions: NamedDependency[Subscriptions]) -> Response[SubscriptionOut]:
         return await idempotent_write(request, 202, lambda s: subscriptions.extend(s, request.user, subscription_id))
+
+    @post("/{subscription_id:str}/corrections", guards=[needs("operator")], status_code=202,
+          summary="Correct or cancel a subscription: by API within the provider's window, else by e-mail within "
+                  "the month (FR-SUB-12, FK-SUB-12); never for non-payment (FAM-SUB-13)")
+    async def correct(self, request: Request[Any, Any, Any], subscription_id: FromPath[str],
+                      data: JSONBody[SubscriptionCorrection], subscriptions: NamedDependency[Subscriptions]) -> Response[SubscriptionOut]:
+        return await idempotent_write(request, 202, lambda s: subscriptions.correct(s, request.user, subscription_id, data))
 
     @get(summary="Subscriptions, filtered (customer, provider, kind, ending between)")
     async def list_(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],

@@ -79,3 +79,14 @@ class SubscriptionPage(msgspec.Struct):
     total: int
     limit: int
     offset: int
+
+
+class SubscriptionCorrection(_In):
+    """Correct a subscription's period, or cancel it (FR-SUB-12, FK-SUB-12); never because the customer
+    did not pay (FAM-SUB-13)."""
+
+    reason: Literal["entry_error", "customer_request", "customer_not_paid", "other"]
+    comment: str | None = None
+    start: date | None = None
+    months: Annotated[int, Meta(ge=1, le=36)] | None = None
+    cancel: bool = False

@@ -14,16 +14,16 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing import Money, PartnerStanding, QuoteRequest, RarusEngine, SubscriptionPriceRequest, calendar_month_invoice_period
+from pricing import MOSCOW, Money, PartnerStanding, QuoteRequest, RarusEngine, SubscriptionPriceRequest, calendar_month_invoice_period
 from providers import PROFILES
 
 from ..caller import Caller
 from ..db.models import Customer, Enrollment, Operation, Subscription, utcnow
 from ..exceptions import InvalidField, NotFound
-from ..schemas.subscriptions import SubscriptionCreate, SubscriptionOut, SubscriptionPage
+from ..schemas.subscriptions import SubscriptionCorrection, SubscriptionCreate, SubscriptionOut, SubscriptionPage
 from . import audit, outbox
 from .customers import CARD_FIELDS, card_missing, owned
-from .partners import standing_of
+from .partners import get_partner, standing_of
 from .pricing import PricingService
 
 LIVE = ("requested", "awaiting_payment", "active")
@@ -31,6 +31,10 @@ CARD_SYNC = ("legal_name", "inn", "kpp", "bin_iin", "phone", "email", "new_to_1c
 RARUS_STEP = {"conversion": "rarus_convert", "change": "rarus_change"}
 MAX_PAGE = 200
 PROMISED_PAYMENT_DAYS = 7
+
+
+def moscow_month(instant: datetime) -> str:
+    return instant.astimezone(MOSCOW).strftime("%Y-%m")
 
 
 def out(row: Subscription, dry_run: bool = False) -> SubscriptionOut:
@@ -217,6 +221,49 @@ class Subscriptions:
         audit.record(session, caller, "subscription", row.id, "extension_requested")
         return out(row)
 
+    async def correct(self, session: AsyncSession, caller: Caller, subscription_id: str,
+                      data: SubscriptionCorrection) -> SubscriptionOut:
+        """Within the provider's self-service window the change goes through its API; later in the calendar
+        month of creation it is a request to the provider's mailbox (RULES §5); after that, refused."""
+        row = await self._owned(session, caller, subscription_id)
+        profile = PROFILES[row.provider]
+        if data.reason == "customer_not_paid":
+            raise InvalidField("reason", "a subscription is never corrected or cancelled because the customer did not "
+                               "pay (refunds are exceptional, with documents)", rule="FAM-SUB-13")
+        if profile.correction_rule is None or row.kind != "main":
+            raise InvalidField("subscription", "only a Fresh-family main subscription is corrected this way")
+        if row.provider_number is None:
+            raise InvalidField("subscription", "the subscription is not at the provider yet")
+        if not data.cancel and data.start is None and data.months is None:
+            raise InvalidField("months", "say what to correct (start, months) or cancel")
+        now = self.pricing.clock.now()
+        changes = {"start": data.start.isoformat() if data.start else None, "months": data.months, "cancel": data.cancel}
+        if not data.cancel and now - row.created_at <= timedelta(minutes=profile.self_correction_minutes):
+            outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind="correct",
+                           payload={"subscription_id": row.id, **changes}, customer_id=row.customer_id)
+            route = "api"
+        elif moscow_month(now) == moscow_month(row.created_at):
+            customer = await owned(session, caller, row.customer_id)
+            partner = await get_partner(session, caller.partner_id)
+            code = (partner.standing or {}).get(row.provider, {}).get("partner_code") or "—"
+            what = "Отмена" if data.cancel else "Корректировка"
+            body = (f"Партнер: {partner.name}\nКод партнера: {code}\n"
+                    f"Номер абонента: {(customer.accounts or {}).get(profile.account_field)}\n"
+                    f"Номер подписки: {row.provider_number}\nТариф: {row.tariff}\n"
+                    f"{what}: {msgspec.json.encode(changes).decode()}\nПричина: {data.reason}. {data.comment or ''}\n")
+            outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind="mail_subscription",
+                           payload={"subscription_id": row.id, "to": profile.mailbox, "body": body,
+                                    "subject": f"{what} подписки №{row.provider_number} ({profile.correction_rule})"},
+                           customer_id=row.customer_id, message_id=f"<correction-{row.id}-{int(now.timestamp())}@hub.local>")
+            route = "mail"
+        else:
+            raise InvalidField("subscription", f"corrections are accepted only within the calendar month of creation "
+                               f"({moscow_month(row.created_at)})", rule=profile.correction_rule)
+        row.provider_data = {**(row.provider_data or {}), "correction": {**changes, "route": route, "reason": data.reason,
+                                                                          "requested_at": now.isoformat()}}
+        audit.record(session, caller, "subscription", row.id, f"correction_{route}", after=changes)
+        return out(row)
+
     async def _rarus(self, session: AsyncSession, caller: Caller, customer: Customer, data: SubscriptionCreate,
                      today: date) -> Subscription:
         if data.kind not in ("conversion", "change"):
@@ -264,6 +311,13 @@ class Subscriptions:
                 row.status = "awaiting_payment"
                 outbox.enqueue(session, partner_id=row.partner_id, provider="rarus", kind="poll_payment",
                                payload=operation.payload, customer_id=row.customer_id, due=now + self.poll_every)
+        elif operation.kind == "correct":
+            row.start, row.end = date.fromisoformat(result["start"]), date.fromisoformat(result["end"])
+            row.months_charged, row.retail, row.partner_cost = result["months_charged"], Decimal(result["retail"]), \
+                Decimal(result["amount"])
+        elif operation.kind == "mail_subscription":
+            row.provider_data = {**(row.provider_data or {}), "correction": {
+                **(row.provider_data or {}).get("correction", {}), "sent": result.get("message_id")}}
         elif operation.kind == "prolong":
             row.extension = result["extension"]
             row.extended_until = date.fromisoformat(result["extended_until"])

@@ -1,7 +1,9 @@
 """The sandbox's "now": wall-clock time plus an offset that the control API moves."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+
+from pricing import MOSCOW
 
 
 class SandboxClock:
@@ -12,6 +14,10 @@ class SandboxClock:
 
     def now(self) -> datetime:
         return datetime.now(timezone.utc) + self._offset
+
+    def today(self) -> date:
+        """The providers' business day: the Moscow date (CAL-01)."""
+        return self.now().astimezone(MOSCOW).date()
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:

@@ -94,10 +94,10 @@ class Live:
         return count
 
 
-async def open_live(url: str, sandboxes: Sandboxes, **overrides: Any):
+async def open_live(url: str, sandboxes: Sandboxes, clock: Any = None, **overrides: Any):
     settings = live_settings(url, sandboxes, **overrides)
     tenant = await make_tenant(url, "ООО Франчайзи")
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     client = AsyncTestClient(app)
     await client.__aenter__()
     patched = await client.patch("/api/v1/partner", json={"standing": STANDING}, headers=tenant.headers)
@@ -117,7 +117,7 @@ def worker_for(settings: Settings, clock: Any = None):
 @asynccontextmanager
 async def running(url: str, sandboxes: Sandboxes, clock: Any = None, **overrides: Any):
     """The hub's API client and a worker driven by the test, both closed afterwards."""
-    live = await open_live(url, sandboxes, **overrides)
+    live = await open_live(url, sandboxes, clock, **overrides)
     worker, db, adapters = worker_for(live.settings, clock)
     try:
         yield live, worker

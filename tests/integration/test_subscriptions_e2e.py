@@ -193,3 +193,59 @@ async def test_fr_sub_16_no_answer_approves_and_early_transfers_go_by_mail(sqlit
         subscriber = (await live.client.get(f"/api/v1/customers/{customer}", headers=live.headers)).json()["accounts"]["fresh_ru_subscriber"]
         assert mail["to"] == "info@1cfresh.com" and f"Номер абонента: {subscriber}" in mail["body"]  # RULES §5
         assert "FR-SUB-16" in mail["subject"] and sandboxes.desk.requests == []
+
+
+async def test_fr_sub_12_corrections_by_api_then_by_mail_then_refused(sqlite_url, sandboxes):
+    from providers.sandbox import SandboxClock
+
+    clock = SandboxClock()
+    async with running(sqlite_url, sandboxes, clock) as (live, worker):
+        fresh = await live.enroll("fresh_ru")
+        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        main = await order(live, worker, customer_id=fresh["customer_id"], provider="fresh_ru", tariff="102", months=12)
+        url = f"/api/v1/subscriptions/{main['id']}/corrections"
+
+        refused = await live.client.post(url, json={"reason": "customer_not_paid", "cancel": True}, headers=live.headers)
+        assert refused.status_code == 422 and refused.json()["rule"] == "FAM-SUB-13"
+
+        quick = await live.client.post(url, json={"reason": "entry_error", "months": 6}, headers=live.headers)
+        assert quick.status_code == 202 and quick.json()["provider_data"]["correction"]["route"] == "api"
+        for _ in range(20):
+            await worker.run_once()
+        fixed = (await live.client.get(f"/api/v1/subscriptions/{main['id']}", headers=live.headers)).json()
+        held = sandboxes.states["fresh_ru"].subscriptions[int(main["provider_number"])]
+        assert fixed["months_charged"] == held.months_charged == 6 and fixed["end"] == held.end.isoformat()
+
+        clock.advance(11 * 60)  # past the 10-minute window: a request to info@1cfresh.com (RULES §5)
+        later = await live.client.post(url, json={"reason": "customer_request", "cancel": True, "comment": "закрыли ИП"},
+                                       headers=live.headers)
+        assert later.json()["provider_data"]["correction"]["route"] == "mail"
+        for _ in range(20):
+            await worker.run_once()
+            if sandboxes.desk.other:
+                break
+        [mail] = sandboxes.desk.other
+        assert mail["to"] == "info@1cfresh.com" and f"Номер подписки: {main['provider_number']}" in mail["body"]
+        assert "Номер абонента: " in mail["body"] and "Код партнера: " in mail["body"]
+
+        first_of_next_month = (datetime.now(MOSCOW).date().replace(day=28) + timedelta(days=5)).replace(day=1)
+        clock.set(datetime.combine(first_of_next_month, datetime.min.time(), MOSCOW) + timedelta(hours=12))
+        too_late = await live.client.post(url, json={"reason": "entry_error", "months": 3}, headers=live.headers)
+        assert too_late.status_code == 422 and too_late.json()["rule"] == "FR-SUB-12"
+
+
+async def test_fk_sub_12_kazakh_corrections_go_by_mail_at_once(sqlite_url, sandboxes):
+    async with running(sqlite_url, sandboxes) as (live, worker):
+        kz = await live.enroll("fresh_kz")
+        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        main = await order(live, worker, customer_id=kz["customer_id"], provider="fresh_kz",
+                           tariff="ITSaaS РАСШИРЕННЫЙ", months=12)
+        asked = await live.client.post(f"/api/v1/subscriptions/{main['id']}/corrections",
+                                       json={"reason": "entry_error", "months": 6}, headers=live.headers)
+        assert asked.json()["provider_data"]["correction"]["route"] == "mail"
+        for _ in range(20):
+            await worker.run_once()
+            if sandboxes.desk.other:
+                break
+        [mail] = sandboxes.desk.other
+        assert mail["to"] == "info@1cfresh.kz" and "FK-SUB-12" in mail["subject"]
