@@ -14,7 +14,7 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing import MOSCOW, Money, PartnerStanding, QuoteRequest, RarusEngine, SubscriptionPriceRequest, calendar_month_invoice_period
+from pricing import MOSCOW, Money, months_charged, PartnerStanding, QuoteRequest, RarusEngine, SubscriptionPriceRequest, calendar_month_invoice_period
 from providers import PROFILES
 
 from ..caller import Caller
@@ -238,7 +238,13 @@ class Subscriptions:
             raise InvalidField("months", "say what to correct (start, months) or cancel")
         now = self.pricing.clock.now()
         changes = {"start": data.start.isoformat() if data.start else None, "months": data.months, "cancel": data.cancel}
-        if not data.cancel and now - row.created_at <= timedelta(minutes=profile.self_correction_minutes):
+        shortening = row.partner_monthly is not None and data.start is None and not data.cancel \
+            and data.months is not None and data.months < row.months_charged
+        if shortening:
+            used = months_charged(row.start, max(self.pricing.clock.today(), row.start))
+            if data.months < used:  # type: ignore[operator]
+                raise InvalidField("months", f"{used} month(s) have started and are billed in full", rule="FAM-SUB-11")
+        if shortening or (not data.cancel and now - row.created_at <= timedelta(minutes=profile.self_correction_minutes)):
             outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind="correct",
                            payload={"subscription_id": row.id, **changes}, customer_id=row.customer_id)
             route = "api"
@@ -311,7 +317,7 @@ class Subscriptions:
                 row.status = "awaiting_payment"
                 outbox.enqueue(session, partner_id=row.partner_id, provider="rarus", kind="poll_payment",
                                payload=operation.payload, customer_id=row.customer_id, due=now + self.poll_every)
-        elif operation.kind == "correct":
+        elif operation.kind == "correct":  # the provider's figures after a correction or a помесячно shortening
             row.start, row.end = date.fromisoformat(result["start"]), date.fromisoformat(result["end"])
             row.months_charged, row.retail, row.partner_cost = result["months_charged"], Decimal(result["retail"]), \
                 Decimal(result["amount"])

@@ -249,3 +249,27 @@ async def test_fk_sub_12_kazakh_corrections_go_by_mail_at_once(sqlite_url, sandb
                 break
         [mail] = sandboxes.desk.other
         assert mail["to"] == "info@1cfresh.kz" and "FK-SUB-12" in mail["subject"]
+
+
+async def test_fam_sub_10_11_a_monthly_tariff_is_shortened_any_day_by_whole_months(sqlite_url, sandboxes):
+    from providers.sandbox import SandboxClock
+
+    clock = SandboxClock()
+    httpx.post(f"{sandboxes.served['fresh_ru'].url}/_control/partner", json={"csk": True})  # as the hub's standing
+    async with running(sqlite_url, sandboxes, clock) as (live, worker):
+        fresh = await live.enroll("fresh_ru")
+        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        monthly = await order(live, worker, customer_id=fresh["customer_id"], provider="fresh_ru", tariff="151", months=12)
+        clock.advance(40 * 86400)  # long past the correction window; the second month has started
+        sandboxes.states["fresh_ru"].clock.advance(40 * 86400)
+        url = f"/api/v1/subscriptions/{monthly['id']}/corrections"
+        too_short = await live.client.post(url, json={"reason": "customer_request", "months": 1}, headers=live.headers)
+        assert too_short.status_code == 422 and too_short.json()["rule"] == "FAM-SUB-11"
+        shortened = await live.client.post(url, json={"reason": "customer_request", "months": 2}, headers=live.headers)
+        assert shortened.status_code == 202 and shortened.json()["provider_data"]["correction"]["route"] == "api"
+        for _ in range(20):
+            await worker.run_once()
+        row = (await live.client.get(f"/api/v1/subscriptions/{monthly['id']}", headers=live.headers)).json()
+        held = sandboxes.states["fresh_ru"].subscriptions[int(monthly["provider_number"])]
+        assert row["months_charged"] == held.months_charged == 2 and row["end"] == held.end.isoformat()
+        assert Decimal(row["partner_cost"]) == held.amount == Decimal(monthly["partner_monthly"]) * 2

@@ -22,6 +22,8 @@ from pricing import (
     SubscriptionPriceRequest,
     add_months,
     month_key,
+    months_charged,
+    period_end,
 )
 from pricing.catalog import Tariff
 from pricing.engines.fresh_price import invoice_due
@@ -338,6 +340,8 @@ class FreshSandboxState:
         """FR-SUB-12 / FK-SUB-12: the partner corrects a subscription itself only within the profile's window."""
         subscription = self.subscription(params.get("subscription"))
         window = timedelta(minutes=self.profile.self_correction_minutes)
+        if self._shortening(subscription, params):
+            return self._shorten(subscription, int(params["months"]))
         if self.now() - subscription.created_at > window:
             raise refuse(self.profile.correction_rule or "FR-SUB-12",
                          f"too late to correct it here: write to {self.profile.mailbox} with the partner code, "
@@ -351,6 +355,22 @@ class FreshSandboxState:
         subscription.start, subscription.end, subscription.months_charged = price.start, price.end, price.months_charged
         subscription.retail, subscription.amount = price.retail_price, price.partner_cost
         subscription.partner_monthly = price.partner_monthly
+        return subscription
+
+    @staticmethod
+    def _shortening(subscription: Subscription, params: dict[str, Any]) -> bool:
+        """FAM-SUB-10: a помесячно subscription is shortened on any day by whole months."""
+        months = params.get("months")
+        return subscription.monthly and params.get("start") in (None, "") and months is not None \
+            and int(months) < subscription.months_charged
+
+    def _shorten(self, subscription: Subscription, months: int) -> Subscription:
+        used = months_charged(subscription.start, max(self.today(), subscription.start))  # FAM-SUB-11: a started month is whole
+        if months < used:
+            raise refuse("FAM-SUB-11", f"{used} month(s) have started and are billed in full; shorten to {used} or more")
+        subscription.months_charged, subscription.end = months, period_end(subscription.start, months)
+        if subscription.partner_monthly is not None:
+            subscription.amount = subscription.partner_monthly * months
         return subscription
 
     def applications(self, subscriber: Subscriber) -> list[str]:
