@@ -83,6 +83,7 @@ class Worker:
             "prolong": (self._prolong, subscriptions),
             "send_mail": (self._send_mail, transfers),
             "mail_subscription": (self._send_mail, subscriptions),
+            "mail_enrollment": (self._send_mail, onboarding),
             "correct": (self._correct, subscriptions),
         }
 

@@ -59,6 +59,12 @@ class EnrollmentsController(Controller):
                     onboarding: NamedDependency[Onboarding]) -> Response[EnrollmentOut]:
         return await idempotent_write(request, 200, lambda s: onboarding.approve_egisz(s, request.user, enrollment_id))
 
+    @post("/api/v1/enrollments/{enrollment_id:str}/cancel-trial", guards=[needs("operator")], status_code=202,
+          summary="After the paid subscription, ask the provider by e-mail to cancel the trial (FAM-ONB-02)")
+    async def cancel_trial(self, request: Request[Any, Any, Any], enrollment_id: FromPath[str],
+                           onboarding: NamedDependency[Onboarding]) -> Response[EnrollmentOut]:
+        return await idempotent_write(request, 202, lambda s: onboarding.cancel_trial(s, request.user, enrollment_id))
+
     @post("/api/v1/enrollments/{enrollment_id:str}/cancel", guards=[needs("operator")], status_code=200,
           summary="Cancel an enrollment and its pending steps")
     async def cancel(self, request: Request[Any, Any, Any], enrollment_id: FromPath[str],

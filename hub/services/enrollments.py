@@ -140,6 +140,8 @@ class Onboarding:
                            customer_id=enrollment.customer_id, due=now + self.poll_every)
         elif operation.kind == POLL:
             await self._access_granted(session, enrollment, result, now)
+        elif operation.kind == "mail_enrollment":
+            events.emit(session, enrollment, "mail_sent", message_id=result.get("message_id"))
 
     async def _access_granted(self, session: AsyncSession, enrollment: Enrollment, result: dict[str, Any], now: datetime) -> None:
         profile = PROFILES[enrollment.provider]
@@ -158,6 +160,9 @@ class Onboarding:
                           now: datetime) -> None:
         enrollment = await session.get(Enrollment, operation.enrollment_id)
         if enrollment is None or enrollment.state in ("cancelled", "failed"):
+            return
+        if operation.kind == "mail_enrollment":  # a request about a running customer: report it, keep the state
+            events.emit(session, enrollment, "step_failed", operation=operation.id, step=operation.kind, error=error)
             return
         enrollment.failed_in, enrollment.state, enrollment.failure, enrollment.updated_at = enrollment.state, "failed", error, now
         events.emit(session, enrollment, "step_failed", operation=operation.id, step=operation.kind, error=error, rule=rule)
@@ -210,6 +215,28 @@ class Onboarding:
         enrollment.egisz_approved_at = enrollment.updated_at = utcnow()
         events.emit(session, enrollment, "gate_passed", gate="egisz_approval", rule="MED-ONB-07")
         audit.record(session, caller, "enrollment", enrollment.id, "egisz_approved")
+        return self.view(enrollment)
+
+    async def cancel_trial(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
+        """FAM-ONB-02: a customer who needs no trial gets the paid subscription first; then the trial is
+        cancelled by a request to the provider's mailbox (RULES §5)."""
+        enrollment = await self._owned(session, caller, enrollment_id)
+        profile = PROFILES[enrollment.provider]
+        if profile.correction_rule is None:
+            raise InvalidField("provider", f"{profile.title} trials are not cancelled by e-mail")
+        if enrollment.state != "active_paid":
+            raise InvalidField("state", "create the paid subscription first, then cancel the trial", rule="FAM-ONB-02")
+        partner = await get_partner(session, caller.partner_id)
+        code = (partner.standing or {}).get(enrollment.provider, {}).get("partner_code") or "—"
+        body = (f"Партнер: {partner.name}\nКод партнера: {code}\nНомер абонента: {enrollment.account}\n"
+                f"Платная подписка оформлена; просим отменить тестовый период.\n")
+        outbox.enqueue(session, partner_id=caller.partner_id, provider=enrollment.provider, kind="mail_enrollment",
+                       payload={"to": profile.mailbox, "body": body,
+                                "subject": f"Отмена тестового периода абонента №{enrollment.account} (FAM-ONB-02)"},
+                       enrollment_id=enrollment.id, customer_id=enrollment.customer_id,
+                       message_id=f"<trial-cancel-{enrollment.id}@{self.mail_domain}>")
+        events.emit(session, enrollment, "trial_cancel_requested", mailbox=profile.mailbox)
+        audit.record(session, caller, "enrollment", enrollment.id, "trial_cancel_requested")
         return self.view(enrollment)
 
     async def cancel(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:

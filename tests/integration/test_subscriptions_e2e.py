@@ -273,3 +273,22 @@ async def test_fam_sub_10_11_a_monthly_tariff_is_shortened_any_day_by_whole_mont
         held = sandboxes.states["fresh_ru"].subscriptions[int(monthly["provider_number"])]
         assert row["months_charged"] == held.months_charged == 2 and row["end"] == held.end.isoformat()
         assert Decimal(row["partner_cost"]) == held.amount == Decimal(monthly["partner_monthly"]) * 2
+
+
+async def test_fam_onb_02_trial_cancelled_by_mail_after_the_paid_subscription(sqlite_url, sandboxes):
+    async with running(sqlite_url, sandboxes) as (live, worker):
+        fresh = await live.enroll("fresh_ru")
+        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        url = f"/api/v1/enrollments/{fresh['id']}/cancel-trial"
+        early = await live.client.post(url, headers=live.headers)
+        assert early.status_code == 422 and early.json()["rule"] == "FAM-ONB-02"
+        await order(live, worker, customer_id=fresh["customer_id"], provider="fresh_ru", tariff="102", months=12)
+        assert (await live.client.post(url, headers=live.headers)).status_code == 202
+        for _ in range(20):
+            await worker.run_once()
+            if sandboxes.desk.other:
+                break
+        [mail] = sandboxes.desk.other
+        assert mail["to"] == "info@1cfresh.com" and "тестовый период" in mail["body"]
+        kinds = [e["kind"] for e in (await live.client.get("/api/v1/events", headers=live.headers)).json()["items"]]
+        assert "trial_cancel_requested" in kinds and "mail_sent" in kinds
