@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from providers import PROFILES
@@ -15,11 +15,11 @@ from ..exceptions import InvalidField, NotFound
 from ..identifiers import check_bin_iin, check_email, check_inn, check_kpp, check_phone, looks_like_email
 from ..schemas.customers import Accounts, CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate, ItsContract
 from . import audit
+from .paging import matching, page
 
 CARD_FIELDS = ("legal_name", "country", "inn", "kpp", "bin_iin", "email", "phone", "new_to_1c", "its", "accounts")
 RUSSIAN_ONLY = ("inn", "kpp")
 KAZAKH_ONLY = ("bin_iin",)
-MAX_PAGE = 200
 
 
 def card_missing(card: dict[str, Any]) -> dict[str, list[str]]:
@@ -125,18 +125,10 @@ async def update(session: AsyncSession, caller: Caller, customer_id: str, patch:
 async def search(session: AsyncSession, caller: Caller, *, q: str | None = None, country: str | None = None,
                  inn: str | None = None, bin_iin: str | None = None, new_to_1c: bool | None = None,
                  limit: int = 50, offset: int = 0) -> CustomerPage:
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidField("limit", f"between 1 and {MAX_PAGE}")
-    if offset < 0:
-        raise InvalidField("offset", "not negative")
     where = [Customer.partner_id == caller.partner_id]
     if q:
         where.append(Customer.legal_name_folded.contains(q.casefold(), autoescape=True))
-    for column, value in ((Customer.country, country), (Customer.inn, inn), (Customer.bin_iin, bin_iin),
-                          (Customer.new_to_1c, new_to_1c)):
-        if value is not None:
-            where.append(column == value)
-    total = await session.scalar(select(func.count()).select_from(Customer).where(*where))
-    rows = await session.scalars(select(Customer).where(*where).order_by(Customer.created_at, Customer.id)
-                                 .limit(limit).offset(offset))
-    return CustomerPage([customer_out(r) for r in rows], total or 0, limit, offset)
+    where += matching((Customer.country, country), (Customer.inn, inn), (Customer.bin_iin, bin_iin),
+                      (Customer.new_to_1c, new_to_1c))
+    items, total = await page(session, Customer, where, (Customer.created_at, Customer.id), limit, offset, customer_out)
+    return CustomerPage(items, total, limit, offset)

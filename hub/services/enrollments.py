@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import Catalog, MOSCOW
@@ -26,13 +26,13 @@ from ..schemas.enrollments import EnrollmentCreate, EnrollmentOut, EnrollmentPag
 from ..schemas.partners import Standing
 from . import audit, events, outbox
 from .customers import owned as owned_customer
+from .paging import matching, page
 from .partners import get_partner, standing_of
 
 STEP_STATE = {"certificates": "awaiting_certificates", "invite": "invited", "trial_request": "trial_requested"}
 STEP_OPERATION = {"certificates": "request_certificates", "invite": "request_access", "trial_request": "request_access"}
 POLL = "poll_access"
 TRIAL_ENDING_DAYS = 3
-MAX_PAGE = 200
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -294,17 +294,11 @@ class Onboarding:
 
     async def search(self, session: AsyncSession, caller: Caller, *, provider: str | None, state: str | None,
                      customer_id: str | None, limit: int, offset: int) -> EnrollmentPage:
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidField("limit", f"between 1 and {MAX_PAGE}")
         where = [Enrollment.partner_id == caller.partner_id]
-        for column, value in ((Enrollment.provider, provider), (Enrollment.state, state),
-                              (Enrollment.customer_id, customer_id)):
-            if value is not None:
-                where.append(column == value)
-        total = await session.scalar(select(func.count()).select_from(Enrollment).where(*where))
-        rows = await session.scalars(select(Enrollment).where(*where).order_by(Enrollment.created_at, Enrollment.id)
-                                     .limit(limit).offset(max(offset, 0)))
-        return EnrollmentPage([self.view(r) for r in rows], total or 0, limit, offset)
+        where += matching((Enrollment.provider, provider), (Enrollment.state, state), (Enrollment.customer_id, customer_id))
+        items, total = await page(session, Enrollment, where, (Enrollment.created_at, Enrollment.id), limit, offset,
+                                  self.view)
+        return EnrollmentPage(items, total, limit, offset)
 
     def _gates(self, enrollment: Enrollment) -> list[dict[str, Any]]:
         tariff = self.catalogs[enrollment.provider].tariff(enrollment.tariff) if enrollment.tariff else None

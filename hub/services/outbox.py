@@ -11,17 +11,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..caller import Caller
 from ..db.models import Operation, utcnow
 from ..exceptions import InvalidField, NotFound
 from ..schemas.enrollments import OperationOut, OperationPage
+from .paging import matching, page
 
 PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED = "pending", "running", "succeeded", "failed", "cancelled"
 STATUSES = (PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED)
-MAX_PAGE = 200
 
 
 def enqueue(session: AsyncSession, *, partner_id: str, provider: str, kind: str, payload: dict[str, Any],
@@ -80,15 +80,10 @@ async def search(session: AsyncSession, caller: Caller, *, status: str | None, p
                  customer_id: str | None, limit: int, offset: int) -> OperationPage:
     if status is not None and status not in STATUSES:
         raise InvalidField("status", f"one of {', '.join(STATUSES)}")
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidField("limit", f"between 1 and {MAX_PAGE}")
     where = [Operation.partner_id == caller.partner_id]
-    for column, value in ((Operation.status, status), (Operation.provider, provider), (Operation.customer_id, customer_id)):
-        if value is not None:
-            where.append(column == value)
-    total = await session.scalar(select(func.count()).select_from(Operation).where(*where))
-    rows = await session.scalars(select(Operation).where(*where).order_by(Operation.id).limit(limit).offset(max(offset, 0)))
-    return OperationPage([out(r) for r in rows], total or 0, limit, offset)
+    where += matching((Operation.status, status), (Operation.provider, provider), (Operation.customer_id, customer_id))
+    items, total = await page(session, Operation, where, (Operation.id,), limit, offset, out)
+    return OperationPage(items, total, limit, offset)
 
 
 async def owned(session: AsyncSession, caller: Caller, operation_id: int) -> Operation:

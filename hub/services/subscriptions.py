@@ -23,13 +23,13 @@ from ..exceptions import InvalidField, NotFound
 from ..schemas.subscriptions import SubscriptionCorrection, SubscriptionCreate, SubscriptionOut, SubscriptionPage
 from . import audit, outbox
 from .customers import CARD_FIELDS, card_missing, owned
+from .paging import matching, page
 from .partners import get_partner, standing_of
 from .pricing import PricingService
 
 LIVE = ("requested", "awaiting_payment", "active")
 CARD_SYNC = ("legal_name", "inn", "kpp", "bin_iin", "phone", "email", "new_to_1c")
 RARUS_STEP = {"conversion": "rarus_convert", "change": "rarus_change"}
-MAX_PAGE = 200
 PROMISED_PAYMENT_DAYS = 7
 
 
@@ -366,18 +366,12 @@ class Subscriptions:
     async def search(self, session: AsyncSession, caller: Caller, *, customer_id: str | None, provider: str | None,
                      kind: str | None, ending_from: date | None, ending_to: date | None, limit: int,
                      offset: int) -> SubscriptionPage:
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidField("limit", f"between 1 and {MAX_PAGE}")
         where = [Subscription.partner_id == caller.partner_id]
-        for column, value in ((Subscription.customer_id, customer_id), (Subscription.provider, provider),
-                              (Subscription.kind, kind)):
-            if value is not None:
-                where.append(column == value)
+        where += matching((Subscription.customer_id, customer_id), (Subscription.provider, provider),
+                          (Subscription.kind, kind))
         if ending_from:
             where.append(Subscription.end >= ending_from)
         if ending_to:
             where.append(Subscription.end <= ending_to)
-        total = await session.scalar(select(func.count()).select_from(Subscription).where(*where))
-        rows = await session.scalars(select(Subscription).where(*where).order_by(Subscription.created_at, Subscription.id)
-                                     .limit(limit).offset(max(offset, 0)))
-        return SubscriptionPage([out(r) for r in rows], total or 0, limit, offset)
+        items, total = await page(session, Subscription, where, (Subscription.created_at, Subscription.id), limit, offset, out)
+        return SubscriptionPage(items, total, limit, offset)
