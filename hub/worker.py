@@ -35,6 +35,7 @@ from .clock import Clock, SystemClock
 from .db import Customer, Database, Operation, OperationAttempt, Subscription
 from .services import outbox
 from .services.enrollments import Onboarding
+from .services.reports import NoticeMail, queue_notices
 from .services.subscriptions import CARD_SYNC, Subscriptions
 from .services.transfers import Transfers
 
@@ -48,6 +49,7 @@ class WorkerSettings:
     lease: timedelta = timedelta(seconds=120)  # longer than any call with its retries
     poll_every: timedelta = timedelta(seconds=30)
     idle: float = 0.5  # seconds between empty rounds
+    sweep_every: timedelta = timedelta(seconds=60)  # trials ending, transfers past 24 h, notices due
     retry: RetryPolicy = RetryPolicy(attempts=12, base=1.0, cap=300.0, total=3600.0)  # the outbox's own pace
     mail_from: str = "hub@partner.local"
 
@@ -72,6 +74,7 @@ class Worker:
         self.db, self.adapters, self.onboarding, self.transfers, self.settings = db, adapters, onboarding, transfers, settings
         self.clock = clock or SystemClock()
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._swept_at: datetime | None = None
         self.steps = {
             "request_certificates": (self._request_certificates, onboarding),
             "request_access": (self._request_access, onboarding),
@@ -84,6 +87,7 @@ class Worker:
             "send_mail": (self._send_mail, transfers),
             "mail_subscription": (self._send_mail, subscriptions),
             "mail_enrollment": (self._send_mail, onboarding),
+            "mail_notice": (self._send_mail, NoticeMail()),
             "correct": (self._correct, subscriptions),
         }
 
@@ -202,11 +206,20 @@ class Worker:
             claimed = await outbox.claim(session, self.name, self.now(), self.settings.batch, self.settings.lease,
                                          skip_locked=not self.db.is_sqlite)
         await asyncio.gather(*(self._run(operation) for operation in claimed))
-        async with self.db.sessions() as session:
-            await self.onboarding.sweep(session, self.now().astimezone(MOSCOW).date())
-            await self.transfers.sweep(session, self.now())
-            await session.commit()
+        now = self.now()
+        if self._swept_at is None or now - self._swept_at >= self.settings.sweep_every:
+            await self.sweep(now)
+            self._swept_at = now
         return len(claimed)
+
+    async def sweep(self, now: datetime) -> None:
+        """The time-driven duties: trials ending and expired, unanswered transfers, customer notices due."""
+        today = now.astimezone(MOSCOW).date()
+        async with self.db.sessions() as session:
+            await self.onboarding.sweep(session, today)
+            await self.transfers.sweep(session, now)
+            await queue_notices(session, today)
+            await session.commit()
 
     async def _run(self, operation: Operation) -> None:
         started = self.now()

@@ -1,6 +1,6 @@
 """Persistence: the async engine, the models and the migrations."""
 from .engine import Database, default_database_url
-from .models import ApiKey, AuditEntry, Base, Customer, Departure, Enrollment, Event, IdempotencyRecord, Operation, OperationAttempt, Partner, Subscription, Transfer
+from .models import ApiKey, AuditEntry, Base, Customer, Departure, NoticeSent, Enrollment, Event, IdempotencyRecord, Operation, OperationAttempt, Partner, Subscription, Transfer
 
-__all__ = ["ApiKey", "AuditEntry", "Base", "Customer", "Departure", "Database", "Enrollment", "Event", "IdempotencyRecord", "Operation",
+__all__ = ["ApiKey", "AuditEntry", "Base", "Customer", "Departure", "NoticeSent", "Database", "Enrollment", "Event", "IdempotencyRecord", "Operation",
            "OperationAttempt", "Partner", "Subscription", "Transfer", "default_database_url"]

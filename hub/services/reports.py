@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pricing import MOSCOW
 
 from ..caller import Caller
-from ..db.models import Customer, Subscription
+from ..db.models import Customer, NoticeSent, Subscription
 from ..exceptions import InvalidField
+from . import outbox
 
 COLUMNS = ("section", "provider", "customer", "subscription", "provider_number", "kind", "tariff", "start", "end",
            "retail", "partner_cost", "currency", "created_on")
@@ -106,6 +107,8 @@ class Notice(msgspec.Struct):
     tariff: str
     end: date
     rule: str = "FAM-SUB-14"
+    sent_at: datetime | None = None  # what was sent, once the worker has mailed it
+    note: str | None = None
 
 
 class RenewalDue(msgspec.Struct):
@@ -118,11 +121,13 @@ class RenewalDue(msgspec.Struct):
     preview: Any  # the renewal's price as POST /api/v1/subscriptions with dry_run would show it
 
 
-async def _unrenewed_mains(session: AsyncSession, caller: Caller, ending_from: date, ending_to: date):
-    """Live main subscriptions ending in the window with no later main for the same customer and provider."""
+async def _unrenewed_mains(session: AsyncSession, caller: Caller | None, ending_from: date, ending_to: date):
+    """Live main subscriptions ending in the window with no later main for the same customer and provider
+    (of one partner, or of all when ``caller`` is None: the worker's sweep)."""
+    mine = [Subscription.partner_id == caller.partner_id] if caller else []
     rows = list(await session.execute(
         select(Subscription, Customer).join(Customer, Customer.id == Subscription.customer_id).where(
-            Subscription.partner_id == caller.partner_id, Subscription.kind == "main", Subscription.status.in_(LIVE))
+            *mine, Subscription.kind == "main", Subscription.status.in_(LIVE))
         .order_by(Subscription.end, Subscription.id)))
     latest_start: dict[tuple[str, str], date] = {}
     for row, _ in rows:
@@ -132,17 +137,69 @@ async def _unrenewed_mains(session: AsyncSession, caller: Caller, ending_from: d
             if ending_from <= row.end <= ending_to and latest_start[(row.customer_id, row.provider)] <= row.end]
 
 
-async def notices(session: AsyncSession, caller: Caller, on: date) -> list[Notice]:
-    """The customer expiry notices due on ``on`` (FAM-SUB-14); a renewed subscription gets none."""
+async def notices(session: AsyncSession, caller: Caller | None, on: date) -> list[Notice]:
+    """The customer expiry notices due on ``on`` (FAM-SUB-14), with what was sent; a renewed subscription gets none."""
     window = await _unrenewed_mains(session, caller, on - timedelta(days=max(NOTICE_OFFSETS)),
                                     on - timedelta(days=min(NOTICE_OFFSETS)))
+    sent = {(n.subscription_id, n.offset_days): n for n in await session.scalars(
+        select(NoticeSent).where(NoticeSent.subscription_id.in_([row.id for row, _ in window])))}
     found = []
     for row, customer in window:
         for offset in NOTICE_OFFSETS:
             if row.end + timedelta(days=offset) == on:
+                record = sent.get((row.id, offset))
                 found.append(Notice(on, offset, row.provider, customer.id, customer.legal_name, customer.email, row.id,
-                                    row.tariff, row.end))
+                                    row.tariff, row.end, sent_at=record.sent_at if record else None,
+                                    note=record.note if record else None))
     return found
+
+
+NOTICE_TEXT = {-7: "заканчивается через 7 дней", -3: "заканчивается через 3 дня", 0: "заканчивается сегодня",
+               5: "закончилась 5 дней назад"}
+
+
+async def queue_notices(session: AsyncSession, on: date) -> int:
+    """The worker's daily duty: each due notice recorded once (a unique key per subscription and offset)
+    and mailed to the customer through the outbox."""
+    queued = 0
+    for notice in await notices(session, None, on):
+        if notice.sent_at is not None or notice.note is not None:
+            continue
+        row = await session.get(Subscription, notice.subscription)
+        assert row is not None
+        exists = await session.scalar(select(NoticeSent.id).where(NoticeSent.subscription_id == row.id,
+                                                                  NoticeSent.offset_days == notice.offset_days))
+        if exists:
+            continue
+        record = NoticeSent(partner_id=row.partner_id, subscription_id=row.id, offset_days=notice.offset_days,
+                            due_on=on, to=notice.email, note=None if notice.email else "the customer card has no e-mail")
+        session.add(record)
+        await session.flush()
+        if notice.email:
+            record.message_id = f"<notice-{record.id}@hub.local>"
+            outbox.enqueue(session, partner_id=row.partner_id, provider=row.provider, kind="mail_notice",
+                           customer_id=row.customer_id, message_id=record.message_id,
+                           payload={"notice_id": record.id, "to": notice.email,
+                                    "subject": f"Подписка «{row.tariff}» {NOTICE_TEXT[notice.offset_days]}",
+                                    "body": f"Здравствуйте! Ваша подписка «{row.tariff}» ({row.provider}) действует по "
+                                            f"{row.end.isoformat()} и {NOTICE_TEXT[notice.offset_days]}. "
+                                            f"Продлите её, чтобы работа не прерывалась.\n"})
+        queued += 1
+    return queued
+
+
+class NoticeMail:
+    """What the worker reports about a notice's e-mail."""
+
+    async def step_succeeded(self, session: AsyncSession, operation: Any, result: dict[str, Any], now: datetime) -> None:
+        record = await session.get(NoticeSent, operation.payload["notice_id"])
+        if record is not None:
+            record.sent_at = now
+
+    async def step_failed(self, session: AsyncSession, operation: Any, error: str, rule: str | None, now: datetime) -> None:
+        record = await session.get(NoticeSent, operation.payload["notice_id"])
+        if record is not None:
+            record.note = f"not sent: {error}"
 
 
 async def renewals_due(session: AsyncSession, caller: Caller, today: date, within_days: int, preview: Any) -> list[RenewalDue]:

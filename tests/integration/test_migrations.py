@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 from hub.db import Database
 
 TABLES = {"partners", "api_keys", "customers", "idempotency_records", "audit_log", "alembic_version", "enrollments",
-          "operations", "operation_attempts", "events", "subscriptions", "departures", "transfers"}
+          "operations", "operation_attempts", "events", "subscriptions", "departures", "transfers", "notices"}
 
 
 def test_upgrade_from_empty_on_each_backend(database_url):
@@ -24,4 +24,4 @@ def test_upgrade_from_empty_on_each_backend(database_url):
 
     tables, version = asyncio.run(run())
     assert TABLES <= tables
-    assert version == "0005"
+    assert version == "0006"

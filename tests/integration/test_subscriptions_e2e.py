@@ -292,3 +292,26 @@ async def test_fam_onb_02_trial_cancelled_by_mail_after_the_paid_subscription(sq
         assert mail["to"] == "info@1cfresh.com" and "тестовый период" in mail["body"]
         kinds = [e["kind"] for e in (await live.client.get("/api/v1/events", headers=live.headers)).json()["items"]]
         assert "trial_cancel_requested" in kinds and "mail_sent" in kinds
+
+
+async def test_fam_sub_14_notices_are_mailed_once_and_shown_as_sent(sqlite_url, sandboxes):
+    from providers.sandbox import SandboxClock
+
+    clock = SandboxClock()
+    async with running(sqlite_url, sandboxes, clock) as (live, worker):
+        fresh = await live.enroll("fresh_ru")
+        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        main = await order(live, worker, customer_id=fresh["customer_id"], provider="fresh_ru", tariff="102", months=1)
+        week_before = date.fromisoformat(main["end"]) - timedelta(days=7)
+        clock.set(datetime.combine(week_before, datetime.min.time(), MOSCOW) + timedelta(hours=9))
+        for _ in range(5):
+            await worker.run_once()
+        customer = (await live.client.get(f"/api/v1/customers/{fresh['customer_id']}", headers=live.headers)).json()
+        mailed = [m for m in sandboxes.desk.other if m["to"] == customer["email"]]
+        assert len(mailed) == 1 and "7 дней" in mailed[0]["subject"]
+        [notice] = (await live.client.get("/api/v1/reports/notices", params={"on": week_before.isoformat()},
+                                          headers=live.headers)).json()
+        assert notice["offset_days"] == -7 and notice["sent_at"] is not None
+        clock.advance(3600)
+        await worker.run_once()
+        assert len([m for m in sandboxes.desk.other if m["to"] == customer["email"]]) == 1  # never twice
