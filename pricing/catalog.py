@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from .errors import RequestInvalid
 from .money import Currency, Money
 
 DEFAULT_CATALOG_DIR = Path(__file__).parent / "catalogs"
@@ -84,6 +85,7 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     requires_rule: str | None = None
     days: int | None = None  # a fixed term in days (trials, 1С:Касса base tariff)
     max_months: int | None = None
+    term_rule: str | None = None  # the rule that caps the term (FR-SUB-21, FK-SUB-17, FK-SUB-21)
     quotable: bool = False  # considered by compare() as the customer's main tariff
     upgrade_from: str | None = None
     upgrade_to: str | None = None
@@ -113,7 +115,7 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         if 1 in by_months:
             p = by_months[1]
             return p.amount * months, p.source, f"{months} × 1 mo."
-        raise CatalogError(f"tariff {self.label!r} has no price for {months} months")
+        raise RequestInvalid("tariff", f"the price list has no price of {self.label!r} for {months} months")
 
     @property
     def level(self) -> Decimal:

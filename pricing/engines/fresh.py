@@ -48,6 +48,9 @@ class FreshEngine:
             if missing:
                 refusals.append((f"{tariff.label} needs {REQUIREMENT_LABELS.get(missing[0], missing[0])}", [tariff.requires_rule or ""]))
                 continue
+            if not tariff.has_period(need.months):
+                refusals.append((f"{tariff.label} has no price for {need.months} months", []))
+                continue
             if tariff.max_sessions is not None and sessions > tariff.max_sessions:
                 refusals.append((f"{tariff.label} allows at most {tariff.max_sessions} concurrent sessions", []))
                 continue
@@ -72,7 +75,7 @@ class FreshEngine:
             extra = needed - included if included is not None else 0
             if extra <= 0:
                 continue
-            addons = self.catalog.tariffs_of(kind)
+            addons = [a for a in self.catalog.tariffs_of(kind) if a.has_period(months)]
             if not addons:
                 return None
             amount, source, how = addons[0].price_for(months)

@@ -72,9 +72,8 @@ def _period(req: SubscriptionPriceRequest, tariff: Tariff, created: date) -> tup
         return start, days_period_end(start, tariff.days), 0, []
     months = req.months or DEFAULT_MONTHS
     if tariff.max_months and months > tariff.max_months:
-        raise RuleViolation(
-            _source_rule(tariff) or "FAM-SUB-02", f"{tariff.label!r} runs at most {tariff.max_months} months", field="months"
-        )
+        raise RuleViolation(tariff.term_rule or _source_rule(tariff) or "FAM-SUB-02",
+                            f"{tariff.label!r} runs at most {tariff.max_months} months", field="months")
     return start, period_end(start, months), months, ["FAM-SUB-02", "CAL-03"]
 
 

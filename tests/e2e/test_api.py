@@ -90,3 +90,8 @@ def test_catalog_lists_tariffs_with_sources(client):
 
 def test_quote_default_date_is_the_clock(client):
     assert client.post("/api/v1/quotes", json=GOOD_QUOTE).json()["created_on"] == "2026-11-22"
+
+
+def test_a_tariff_without_a_price_is_a_422_not_a_500(client):
+    response = client.post("/api/v1/prices/subscription", json={"provider": "fresh_ru", "tariff": "Партнер", "months": 6})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "tariff"

@@ -260,3 +260,19 @@ def test_fr_sub_19_register_base_first(shop):
     assert post(tariff="102", months=12, payment=PAID).status_code == 201  # another application line: no downgrade
     assert post(tariff="242", months=12, payment=PAID).status_code == 201  # not a "downgrade" from ПРОФ either
     assert post(tariff="254", months=12, payment=PAID).status_code == 201
+
+
+def test_fk_sub_19_kassir_base_first(shop):
+    client, a, _, _, _ = shop
+    kz = client.post("/api/v1/customers", headers=a.headers, json={
+        "legal_name": "ТОО Береке", "country": "KZ", "bin_iin": "971240001315", "accounts": {"fresh_kz_subscriber": 5}}).json()
+
+    def kassir(tariff: str, months: int = 6):
+        return client.post("/api/v1/subscriptions", headers=a.headers, json={
+            "customer_id": kz["id"], "provider": "fresh_kz", "tariff": tariff, "months": months, "payment": PAID})
+
+    refused(kassir("1С:Кассир Старт"), "FK-SUB-19")
+    refused(kassir("1С:Кассир Базовый", months=13), "FK-SUB-19")  # free base up to 12 months
+    assert kassir("1С:Кассир Базовый", months=12).status_code == 201
+    assert kassir("1С:Кассир Старт").status_code == 201
+    refused(kassir("1С:Кассир Тестовый"), "FAM-ONB-02")  # the 15-day test tariff is not sold

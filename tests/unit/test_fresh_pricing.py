@@ -169,3 +169,20 @@ def test_fk_disc_01_kazakh_csk_standing_is_its_own(engines):
 
 def test_fr_sub_17_its_tariff_may_follow_earlier_subscriptions(engines):
     assert price(engines, provider="fresh_ru", tariff="99", kind="renewal", months=6).retail_price == 0
+
+
+def test_fr_sub_18_tariff_codes(catalogs):
+    names = {code: catalogs["fresh_ru"].tariff(code).name for code in ("102", "151", "105", "99", "98", "98п")}
+    assert names["102"] == "ПРОФ" and names["151"] == "ПРОФ помесячно" and "ПРОФ" in names["105"]
+    assert catalogs["fresh_ru"].tariff("151").monthly and catalogs["fresh_ru"].tariff("105").kind == "upgrade"
+    assert {catalogs["fresh_ru"].tariff(c).kind for c in ("99", "98", "98п")} == {"its_transition"}
+
+
+def test_fr_sub_21_fk_sub_21_partner_tariffs_are_capped(engines):
+    for provider, tariff, rule in (("fresh_ru", "Партнер", "FR-SUB-21"), ("fresh_kz", "Партнерский", "FK-SUB-21")):
+        with pytest.raises(RuleViolation) as too_long:
+            price(engines, provider=provider, tariff=tariff, months=13)
+        assert too_long.value.rule == rule
+        with pytest.raises(RequestInvalid) as no_price:  # the manuals give no price: refused, never guessed
+            price(engines, provider=provider, tariff=tariff, months=12)
+        assert no_price.value.field == "tariff"
