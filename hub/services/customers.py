@@ -4,18 +4,32 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from providers import PROFILES
 
 from ..caller import Caller
 from ..db.models import Customer, utcnow
-from ..exceptions import InvalidField, NotFound
-from ..identifiers import check_bin_iin, check_email, check_inn, check_kpp, check_phone, looks_like_email
-from ..schemas.customers import Accounts, CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate, ItsContract
+from ..exceptions import InvalidField
+from ..identifiers import (
+    check_bin_iin,
+    check_email,
+    check_inn,
+    check_kpp,
+    check_phone,
+    looks_like_email,
+)
+from ..schemas.customers import (
+    Accounts,
+    CustomerCreate,
+    CustomerOut,
+    CustomerPage,
+    CustomerUpdate,
+    ItsContract,
+)
 from . import audit
 from .paging import matching, page
+from .tenancy import owned_row
 
 CARD_FIELDS = ("legal_name", "country", "inn", "kpp", "bin_iin", "email", "phone", "new_to_1c", "its", "accounts")
 RUSSIAN_ONLY = ("inn", "kpp")
@@ -85,10 +99,7 @@ def customer_out(row: Customer) -> CustomerOut:
 
 async def owned(session: AsyncSession, caller: Caller, customer_id: str) -> Customer:
     """The caller's customer; another partner's is reported exactly like a missing one."""
-    row = await session.scalar(select(Customer).where(Customer.id == customer_id, Customer.partner_id == caller.partner_id))
-    if row is None:
-        raise NotFound(f"no customer {customer_id}")
-    return row
+    return await owned_row(session, Customer, caller, customer_id, "customer")
 
 
 async def create(session: AsyncSession, caller: Caller, data: CustomerCreate) -> CustomerOut:

@@ -15,19 +15,27 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing import Catalog, MOSCOW
+from pricing import MOSCOW, Catalog
 from pricing.engines.common import standing_gap
 from providers import PROFILES, certificate_issue_time
 
 from ..caller import Caller
 from ..db.models import Customer, Enrollment, Operation, Partner, utcnow
-from ..exceptions import InvalidField, NotFound
-from ..schemas.enrollments import EnrollmentCreate, EnrollmentOut, EnrollmentPage, InboundMail, InboundResult, Step
+from ..exceptions import InvalidField
+from ..schemas.enrollments import (
+    EnrollmentCreate,
+    EnrollmentOut,
+    EnrollmentPage,
+    InboundMail,
+    InboundResult,
+    Step,
+)
 from ..schemas.partners import Standing
 from . import audit, events, outbox
 from .customers import owned as owned_customer
 from .paging import matching, page
 from .partners import get_partner, standing_of
+from .tenancy import owned_row
 
 STEP_STATE = {"certificates": "awaiting_certificates", "invite": "invited", "trial_request": "trial_requested"}
 STEP_OPERATION = {"certificates": "request_certificates", "invite": "request_access", "trial_request": "request_access"}
@@ -283,11 +291,7 @@ class Onboarding:
 
     # --- reading ---------------------------------------------------------------------------------------------
     async def _owned(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> Enrollment:
-        row = await session.scalar(select(Enrollment).where(Enrollment.id == enrollment_id,
-                                                            Enrollment.partner_id == caller.partner_id))
-        if row is None:
-            raise NotFound(f"no enrollment {enrollment_id}")
-        return row
+        return await owned_row(session, Enrollment, caller, enrollment_id, "enrollment")
 
     async def read(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
         return self.view(await self._owned(session, caller, enrollment_id))

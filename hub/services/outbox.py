@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..caller import Caller
 from ..db.models import Operation, utcnow
-from ..exceptions import InvalidField, NotFound
+from ..exceptions import InvalidField
 from ..schemas.enrollments import OperationOut, OperationPage
 from .paging import matching, page
+from .tenancy import owned_row
 
 PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED = "pending", "running", "succeeded", "failed", "cancelled"
 STATUSES = (PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLED)
@@ -87,8 +88,4 @@ async def search(session: AsyncSession, caller: Caller, *, status: str | None, p
 
 
 async def owned(session: AsyncSession, caller: Caller, operation_id: int) -> Operation:
-    row = await session.scalar(select(Operation).where(Operation.id == operation_id,
-                                                       Operation.partner_id == caller.partner_id))
-    if row is None:
-        raise NotFound(f"no operation {operation_id}")
-    return row
+    return await owned_row(session, Operation, caller, operation_id, "operation")

@@ -7,10 +7,10 @@ import secrets
 from datetime import datetime, timezone
 
 import msgspec
-from pricing import PartnerStanding
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pricing import PartnerStanding
 from providers import InvalidIdentifier, rarus_partner_code
 
 from ..caller import ROLES, Caller

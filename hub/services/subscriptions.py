@@ -14,18 +14,33 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing import MOSCOW, Money, months_charged, PartnerStanding, QuoteRequest, RarusEngine, SubscriptionPriceRequest, calendar_month_invoice_period
+from pricing import (
+    MOSCOW,
+    Money,
+    PartnerStanding,
+    QuoteRequest,
+    RarusEngine,
+    SubscriptionPriceRequest,
+    calendar_month_invoice_period,
+    months_charged,
+)
 from providers import PROFILES
 
 from ..caller import Caller
 from ..db.models import Customer, Enrollment, Operation, Subscription, utcnow
-from ..exceptions import InvalidField, NotFound
-from ..schemas.subscriptions import SubscriptionCorrection, SubscriptionCreate, SubscriptionOut, SubscriptionPage
+from ..exceptions import InvalidField
+from ..schemas.subscriptions import (
+    SubscriptionCorrection,
+    SubscriptionCreate,
+    SubscriptionOut,
+    SubscriptionPage,
+)
 from . import audit, outbox
 from .customers import CARD_FIELDS, card_missing, owned
 from .paging import matching, page
 from .partners import get_partner, standing_of
 from .pricing import PricingService
+from .tenancy import owned_row
 
 LIVE = ("requested", "awaiting_payment", "active")
 CARD_SYNC = ("legal_name", "inn", "kpp", "bin_iin", "phone", "email", "new_to_1c")
@@ -354,11 +369,7 @@ class Subscriptions:
             .order_by(Subscription.start, Subscription.created_at)))
 
     async def _owned(self, session: AsyncSession, caller: Caller, subscription_id: str) -> Subscription:
-        row = await session.scalar(select(Subscription).where(Subscription.id == subscription_id,
-                                                              Subscription.partner_id == caller.partner_id))
-        if row is None:
-            raise NotFound(f"no subscription {subscription_id}")
-        return row
+        return await owned_row(session, Subscription, caller, subscription_id, "subscription")
 
     async def read(self, session: AsyncSession, caller: Caller, subscription_id: str) -> SubscriptionOut:
         return out(await self._owned(session, caller, subscription_id))

@@ -18,11 +18,12 @@ from providers import PROFILES
 
 from ..caller import Caller
 from ..db.models import Operation, Subscription, Transfer, utcnow
-from ..exceptions import InvalidField, NotFound
+from ..exceptions import InvalidField
 from . import audit, outbox
 from .customers import owned
 from .partners import get_partner
 from .pricing import PricingService
+from .tenancy import owned_row
 
 ANSWER_WITHIN = timedelta(hours=24)
 LIVE = ("requested", "awaiting_payment", "active")
@@ -137,10 +138,7 @@ class Transfers:
             row.status, row.decided_at = "auto_approved", row.answer_by
 
     async def _owned(self, session: AsyncSession, caller: Caller, transfer_id: str) -> Transfer:
-        row = await session.scalar(select(Transfer).where(Transfer.id == transfer_id, Transfer.partner_id == caller.partner_id))
-        if row is None:
-            raise NotFound(f"no transfer {transfer_id}")
-        return row
+        return await owned_row(session, Transfer, caller, transfer_id, "transfer")
 
     async def read(self, session: AsyncSession, caller: Caller, transfer_id: str) -> TransferOut:
         return _out(await self._owned(session, caller, transfer_id))
