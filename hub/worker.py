@@ -33,7 +33,7 @@ from pricing import MOSCOW
 
 from .clock import Clock, SystemClock
 from .db import Customer, Database, Operation, OperationAttempt, Subscription
-from .services import outbox
+from .services import mailbox, outbox
 from .services.enrollments import Onboarding
 from .services.reports import NoticeMail, queue_notices
 from .services.subscriptions import CARD_SYNC, Subscriptions
@@ -75,6 +75,8 @@ class Worker:
         self.clock = clock or SystemClock()
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._swept_at: datetime | None = None
+        self.mail_about = {"transfer": transfers, "subscription": subscriptions, "enrollment": onboarding,
+                           "notice": NoticeMail()}
         self.steps = {
             "request_certificates": (self._request_certificates, onboarding),
             "request_access": (self._request_access, onboarding),
@@ -84,10 +86,7 @@ class Worker:
             "rarus_change": (self._rarus_order, subscriptions),
             "poll_payment": (self._poll_payment, subscriptions),
             "prolong": (self._prolong, subscriptions),
-            "send_mail": (self._send_mail, transfers),
-            "mail_subscription": (self._send_mail, subscriptions),
-            "mail_enrollment": (self._send_mail, onboarding),
-            "mail_notice": (self._send_mail, NoticeMail()),
+            mailbox.MAIL: (self._send_mail, None),
             "correct": (self._correct, subscriptions),
         }
 
@@ -142,7 +141,7 @@ class Worker:
                             "reused": made.reused})
 
     async def _send_mail(self, operation: Operation) -> Outcome:
-        """A request the manuals route through a provider mailbox (RULES §5)."""
+        """An e-mail of the outbox: a request to a provider's mailbox (RULES §5) or a customer notice."""
         if self.adapters.mail is None:
             return Outcome(REJECTED, error="no SMTP relay is configured for e-mail channels")
         message = EmailMessage()
@@ -234,7 +233,8 @@ class Worker:
                 return
             session.add(OperationAttempt(operation_id=row.id, worker=self.name, started_at=started, finished_at=now,
                                          outcome=outcome.kind, error=outcome.error))
-            service = self.steps[row.kind][1] if row.kind in self.steps else self.onboarding
+            service = self.mail_about[row.payload["about"]] if row.kind == mailbox.MAIL else \
+                self.steps[row.kind][1] if row.kind in self.steps else self.onboarding
             if outcome.kind == OK:
                 outbox.release(row, outbox.SUCCEEDED, now, result=outcome.result)
                 await service.step_succeeded(session, row, outcome.result or {}, now)

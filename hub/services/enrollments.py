@@ -31,7 +31,7 @@ from ..schemas.enrollments import (
     Step,
 )
 from ..schemas.partners import Standing
-from . import audit, events, outbox
+from . import audit, events, mailbox, outbox
 from .customers import owned as owned_customer
 from .paging import matching, page
 from .partners import get_partner, standing_of
@@ -50,8 +50,8 @@ def _iso(value: date | datetime | None) -> str | None:
 class Onboarding:
     """The enrollment use cases; ``catalogs`` give eligibility and tariffs, ``poll_every`` the polling pace."""
 
-    def __init__(self, catalogs: dict[str, Catalog], poll_every: timedelta, mail_domain: str = "hub.local") -> None:
-        self.catalogs, self.poll_every, self.mail_domain = catalogs, poll_every, mail_domain
+    def __init__(self, catalogs: dict[str, Catalog], poll_every: timedelta) -> None:
+        self.catalogs, self.poll_every = catalogs, poll_every
 
     # --- creating -----------------------------------------------------------------------------------------
     async def create(self, session: AsyncSession, caller: Caller, customer_id: str, data: EnrollmentCreate) -> EnrollmentOut:
@@ -123,7 +123,7 @@ class Onboarding:
                                    kind=STEP_OPERATION[step], payload={"step": step, **payload},
                                    enrollment_id=enrollment.id, customer_id=enrollment.customer_id)
         if step == "certificates":
-            operation.message_id = f"<enrollment-{enrollment.id}@{self.mail_domain}>"
+            operation.message_id = mailbox.message_id(f"enrollment-{enrollment.id}")
         return operation
 
     # --- what the worker reports ---------------------------------------------------------------------------
@@ -148,7 +148,7 @@ class Onboarding:
                            customer_id=enrollment.customer_id, due=now + self.poll_every)
         elif operation.kind == POLL:
             await self._access_granted(session, enrollment, result, now)
-        elif operation.kind == "mail_enrollment":
+        elif operation.kind == mailbox.MAIL:
             events.emit(session, enrollment, "mail_sent", message_id=result.get("message_id"))
 
     async def _access_granted(self, session: AsyncSession, enrollment: Enrollment, result: dict[str, Any], now: datetime) -> None:
@@ -169,7 +169,7 @@ class Onboarding:
         enrollment = await session.get(Enrollment, operation.enrollment_id)
         if enrollment is None or enrollment.state in ("cancelled", "failed"):
             return
-        if operation.kind == "mail_enrollment":  # a request about a running customer: report it, keep the state
+        if operation.kind == mailbox.MAIL:  # a request about a running customer: report it, keep the state
             events.emit(session, enrollment, "step_failed", operation=operation.id, step=operation.kind, error=error)
             return
         enrollment.failed_in, enrollment.state, enrollment.failure, enrollment.updated_at = enrollment.state, "failed", error, now
@@ -234,15 +234,11 @@ class Onboarding:
             raise InvalidField("provider", f"{profile.title} trials are not cancelled by e-mail")
         if enrollment.state != "active_paid":
             raise InvalidField("state", "create the paid subscription first, then cancel the trial", rule="FAM-ONB-02")
-        partner = await get_partner(session, caller.partner_id)
-        code = (partner.standing or {}).get(enrollment.provider, {}).get("partner_code") or "—"
-        body = (f"Партнер: {partner.name}\nКод партнера: {code}\nНомер абонента: {enrollment.account}\n"
-                f"Платная подписка оформлена; просим отменить тестовый период.\n")
-        outbox.enqueue(session, partner_id=caller.partner_id, provider=enrollment.provider, kind="mail_enrollment",
-                       payload={"to": profile.mailbox, "body": body,
-                                "subject": f"Отмена тестового периода абонента №{enrollment.account} (FAM-ONB-02)"},
-                       enrollment_id=enrollment.id, customer_id=enrollment.customer_id,
-                       message_id=f"<trial-cancel-{enrollment.id}@{self.mail_domain}>")
+        await mailbox.ask_provider(
+            session, caller, enrollment.provider, about="enrollment", about_id=enrollment.id,
+            subscriber=enrollment.account, subject=f"Отмена тестового периода абонента №{enrollment.account} (FAM-ONB-02)",
+            lines=["Платная подписка оформлена; просим отменить тестовый период."], label=f"trial-cancel-{enrollment.id}",
+            customer_id=enrollment.customer_id, enrollment_id=enrollment.id)
         events.emit(session, enrollment, "trial_cancel_requested", mailbox=profile.mailbox)
         audit.record(session, caller, "enrollment", enrollment.id, "trial_cancel_requested")
         return self.view(enrollment)

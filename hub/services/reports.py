@@ -14,7 +14,7 @@ from pricing import MOSCOW
 from ..caller import Caller
 from ..db.models import Customer, NoticeSent, Subscription
 from ..exceptions import InvalidField
-from . import outbox
+from . import mailbox
 
 COLUMNS = ("section", "provider", "customer", "subscription", "provider_number", "kind", "tariff", "start", "end",
            "retail", "partner_cost", "currency", "created_on")
@@ -176,14 +176,13 @@ async def queue_notices(session: AsyncSession, on: date) -> int:
         session.add(record)
         await session.flush()
         if notice.email:
-            record.message_id = f"<notice-{record.id}@hub.local>"
-            outbox.enqueue(session, partner_id=row.partner_id, provider=row.provider, kind="mail_notice",
-                           customer_id=row.customer_id, message_id=record.message_id,
-                           payload={"notice_id": record.id, "to": notice.email,
-                                    "subject": f"Подписка «{row.tariff}» {NOTICE_TEXT[notice.offset_days]}",
-                                    "body": f"Здравствуйте! Ваша подписка «{row.tariff}» ({row.provider}) действует по "
-                                            f"{row.end.isoformat()} и {NOTICE_TEXT[notice.offset_days]}. "
-                                            f"Продлите её, чтобы работа не прерывалась.\n"})
+            operation = mailbox.send(
+                session, partner_id=row.partner_id, provider=row.provider, about="notice", about_id=record.id,
+                to=notice.email, subject=f"Подписка «{row.tariff}» {NOTICE_TEXT[notice.offset_days]}",
+                body=f"Здравствуйте! Ваша подписка «{row.tariff}» ({row.provider}) действует по {row.end.isoformat()} и "
+                     f"{NOTICE_TEXT[notice.offset_days]}. Продлите её, чтобы работа не прерывалась.\n",
+                label=f"notice-{record.id}", customer_id=row.customer_id)
+            record.message_id = operation.message_id
         queued += 1
     return queued
 

@@ -35,10 +35,10 @@ from ..schemas.subscriptions import (
     SubscriptionOut,
     SubscriptionPage,
 )
-from . import audit, outbox
+from . import audit, mailbox, outbox
 from .customers import CARD_FIELDS, card_missing, owned
 from .paging import matching, page
-from .partners import get_partner, standing_of
+from .partners import standing_of
 from .pricing import PricingService
 from .tenancy import owned_row
 
@@ -265,17 +265,14 @@ class Subscriptions:
             route = "api"
         elif moscow_month(now) == moscow_month(row.created_at):
             customer = await owned(session, caller, row.customer_id)
-            partner = await get_partner(session, caller.partner_id)
-            code = (partner.standing or {}).get(row.provider, {}).get("partner_code") or "—"
             what = "Отмена" if data.cancel else "Корректировка"
-            body = (f"Партнер: {partner.name}\nКод партнера: {code}\n"
-                    f"Номер абонента: {(customer.accounts or {}).get(profile.account_field)}\n"
-                    f"Номер подписки: {row.provider_number}\nТариф: {row.tariff}\n"
-                    f"{what}: {msgspec.json.encode(changes).decode()}\nПричина: {data.reason}. {data.comment or ''}\n")
-            outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind="mail_subscription",
-                           payload={"subscription_id": row.id, "to": profile.mailbox, "body": body,
-                                    "subject": f"{what} подписки №{row.provider_number} ({profile.correction_rule})"},
-                           customer_id=row.customer_id, message_id=f"<correction-{row.id}-{int(now.timestamp())}@hub.local>")
+            await mailbox.ask_provider(
+                session, caller, row.provider, about="subscription", about_id=row.id,
+                subscriber=(customer.accounts or {}).get(profile.account_field),
+                subject=f"{what} подписки №{row.provider_number} ({profile.correction_rule})",
+                lines=[f"Номер подписки: {row.provider_number}", f"Тариф: {row.tariff}",
+                       f"{what}: {msgspec.json.encode(changes).decode()}", f"Причина: {data.reason}. {data.comment or ''}"],
+                label=f"correction-{row.id}-{int(now.timestamp())}", customer_id=row.customer_id)
             route = "mail"
         else:
             raise InvalidField("subscription", f"corrections are accepted only within the calendar month of creation "
@@ -336,7 +333,7 @@ class Subscriptions:
             row.start, row.end = date.fromisoformat(result["start"]), date.fromisoformat(result["end"])
             row.months_charged, row.retail, row.partner_cost = result["months_charged"], Decimal(result["retail"]), \
                 Decimal(result["amount"])
-        elif operation.kind == "mail_subscription":
+        elif operation.kind == mailbox.MAIL:
             row.provider_data = {**(row.provider_data or {}), "correction": {
                 **(row.provider_data or {}).get("correction", {}), "sent": result.get("message_id")}}
         elif operation.kind == "prolong":

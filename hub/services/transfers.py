@@ -19,9 +19,8 @@ from providers import PROFILES
 from ..caller import Caller
 from ..db.models import Operation, Subscription, Transfer, utcnow
 from ..exceptions import InvalidField
-from . import audit, outbox
+from . import audit, mailbox
 from .customers import owned
-from .partners import get_partner
 from .pricing import PricingService
 from .tenancy import owned_row
 
@@ -66,8 +65,8 @@ def _out(row: Transfer) -> TransferOut:
 
 
 class Transfers:
-    def __init__(self, pricing: PricingService, mail_domain: str = "hub.local") -> None:
-        self.pricing, self.mail_domain = pricing, mail_domain
+    def __init__(self, pricing: PricingService) -> None:
+        self.pricing = pricing
 
     async def create(self, session: AsyncSession, caller: Caller, data: TransferCreate) -> TransferOut:
         profile = PROFILES[data.provider]
@@ -104,17 +103,15 @@ class Transfers:
 
     async def _request_early(self, session: AsyncSession, caller: Caller, row: Transfer, customer: Any) -> None:
         """RULES §5: an early transfer is asked of the provider by e-mail, naming the subscriber."""
-        profile, partner = PROFILES[row.provider], await get_partner(session, caller.partner_id)
-        number = (customer.accounts or {}).get(profile.account_field)
-        code = (partner.standing or {}).get(row.provider, {}).get("partner_code") or "—"
+        profile = PROFILES[row.provider]
         direction = "к партнеру" if row.direction == "outgoing" else "от партнера"
-        body = (f"Партнер: {partner.name}\nКод партнера: {code}\nНомер абонента: {number or '—'}\n"
-                f"Абонент: {customer.legal_name}\nПросим перевести абонента {direction} {row.other_partner} "
-                f"до окончания подписки ({row.subscription_end.isoformat()}).\n")
-        outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind="send_mail",
-                       customer_id=row.customer_id, message_id=f"<transfer-{row.id}@{self.mail_domain}>",
-                       payload={"transfer_id": row.id, "to": profile.mailbox, "body": body,
-                                "subject": f"Досрочный перевод абонента №{number or '—'} ({profile.transfer_rule})"})
+        number = (customer.accounts or {}).get(profile.account_field)
+        await mailbox.ask_provider(
+            session, caller, row.provider, about="transfer", about_id=row.id, subscriber=number,
+            subject=f"Досрочный перевод абонента №{number or '—'} ({profile.transfer_rule})",
+            lines=[f"Абонент: {customer.legal_name}", f"Просим перевести абонента {direction} {row.other_partner} "
+                   f"до окончания подписки ({row.subscription_end.isoformat()})."],
+            label=f"transfer-{row.id}", customer_id=row.customer_id)
 
     async def decide(self, session: AsyncSession, caller: Caller, transfer_id: str, data: TransferDecision) -> TransferOut:
         row = await self._owned(session, caller, transfer_id)
