@@ -16,6 +16,12 @@ class Discount:
     warnings: list[str] = field(default_factory=list)
 
 
+def subscription_kind(earlier: int) -> str:
+    """FR-DISC-04 and FAM-SUB-08: a main subscription is the first, the first renewal, or a later renewal,
+    by how many of the same line came before it."""
+    return "first" if earlier == 0 else "first_renewal" if earlier == 1 else "renewal"
+
+
 def service_desk_counts(standing: PartnerStanding, on: date) -> bool:
     """FR-DISC-04: connection to Сервис-деск counts from the month after it,
     and only for months whose Сервис-деск record holds."""

@@ -24,6 +24,7 @@ from pricing import (
     calendar_month_invoice_period,
     months_charged,
 )
+from pricing.discounts import subscription_kind
 from providers import PROFILES
 
 from ..caller import Caller
@@ -122,7 +123,7 @@ class Subscriptions:
         pricing_kind = kind
         if kind == "main":
             line = [m for m in mains if (t := catalog.tariff(m.tariff_code or m.tariff)) is None or t.same_line(tariff)]
-            pricing_kind = ("first", "first_renewal")[len(line)] if len(line) < 2 else "renewal"
+            pricing_kind = subscription_kind(len(line))
             self._no_downgrade(line, tariff, start, catalog)
             self._after(mains, tariff, start)
         if main is not None and kind == "upgrade" and tariff.upgrade_from not in (None, main.tariff, main.tariff_code):

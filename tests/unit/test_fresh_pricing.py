@@ -186,3 +186,9 @@ def test_fr_sub_21_fk_sub_21_partner_tariffs_are_capped(engines):
         with pytest.raises(RequestInvalid) as no_price:  # the manuals give no price: refused, never guessed
             price(engines, provider=provider, tariff=tariff, months=12)
         assert no_price.value.field == "tariff"
+
+
+def test_fr_disc_04_first_first_renewal_later_renewal():
+    from pricing.discounts import subscription_kind
+
+    assert [subscription_kind(n) for n in range(4)] == ["first", "first_renewal", "renewal", "renewal"]

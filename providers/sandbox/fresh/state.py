@@ -26,6 +26,7 @@ from pricing import (
     period_end,
 )
 from pricing.catalog import Tariff
+from pricing.discounts import subscription_kind
 from pricing.engines.fresh_price import invoice_due
 
 from ...profiles import Profile
@@ -262,7 +263,7 @@ class FreshSandboxState:
         start = _date(params.get("start")) or self.today()
         self._no_downgrade(subscriber, tariff, start)
         previous = len([m for m in self._mains(subscriber) if self._tariff(m.tariff_code or m.tariff).same_line(tariff)])
-        kind = "first" if previous == 0 else "first_renewal" if previous == 1 else "renewal"
+        kind = subscription_kind(previous)
         price = self._price(kind=kind, tariff=tariff.code or tariff.name, months=params.get("months"), start=start.isoformat(),
                             customer={"new_to_1c": subscriber.card.get("new_to_1c")})
         customer_price = params.get("customer_price")
