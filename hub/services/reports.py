@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import MOSCOW
@@ -107,7 +107,8 @@ class Notice(msgspec.Struct):
     tariff: str
     end: date
     rule: str = "FAM-SUB-14"
-    sent_at: datetime | None = None  # what was sent, once the worker has mailed it
+    queued: bool = False  # the worker has taken it on (a notice is recorded once)
+    sent_at: datetime | None = None  # what was sent, once mailed
     note: str | None = None
 
 
@@ -125,16 +126,19 @@ async def _unrenewed_mains(session: AsyncSession, caller: Caller | None, ending_
     """Live main subscriptions ending in the window with no later main for the same customer and provider
     (of one partner, or of all when ``caller`` is None: the worker's sweep)."""
     mine = [Subscription.partner_id == caller.partner_id] if caller else []
-    rows = list(await session.execute(
+    live_mains = [Subscription.kind == "main", Subscription.status.in_(LIVE)]
+    ending = list(await session.execute(
         select(Subscription, Customer).join(Customer, Customer.id == Subscription.customer_id).where(
-            *mine, Subscription.kind == "main", Subscription.status.in_(LIVE))
+            *mine, *live_mains, Subscription.end >= ending_from, Subscription.end <= ending_to)
         .order_by(Subscription.end, Subscription.id)))
-    latest_start: dict[tuple[str, str], date] = {}
-    for row, _ in rows:
-        key = (row.customer_id, row.provider)
-        latest_start[key] = max(latest_start.get(key, row.start), row.start)
-    return [(row, customer) for row, customer in rows
-            if ending_from <= row.end <= ending_to and latest_start[(row.customer_id, row.provider)] <= row.end]
+    if not ending:
+        return []
+    later = await session.execute(
+        select(Subscription.customer_id, Subscription.provider, func.max(Subscription.start)).where(
+            *live_mains, Subscription.customer_id.in_({row.customer_id for row, _ in ending}))
+        .group_by(Subscription.customer_id, Subscription.provider))
+    latest_start = {(customer_id, provider): start for customer_id, provider, start in later}
+    return [(row, customer) for row, customer in ending if latest_start[(row.customer_id, row.provider)] <= row.end]
 
 
 async def notices(session: AsyncSession, caller: Caller | None, on: date) -> list[Notice]:
@@ -149,8 +153,8 @@ async def notices(session: AsyncSession, caller: Caller | None, on: date) -> lis
             if row.end + timedelta(days=offset) == on:
                 record = sent.get((row.id, offset))
                 found.append(Notice(on, offset, row.provider, customer.id, customer.legal_name, customer.email, row.id,
-                                    row.tariff, row.end, sent_at=record.sent_at if record else None,
-                                    note=record.note if record else None))
+                                    row.tariff, row.end, queued=record is not None,
+                                    sent_at=record.sent_at if record else None, note=record.note if record else None))
     return found
 
 
@@ -163,14 +167,10 @@ async def queue_notices(session: AsyncSession, on: date) -> int:
     and mailed to the customer through the outbox."""
     queued = 0
     for notice in await notices(session, None, on):
-        if notice.sent_at is not None or notice.note is not None:
+        if notice.queued:
             continue
         row = await session.get(Subscription, notice.subscription)
         assert row is not None
-        exists = await session.scalar(select(NoticeSent.id).where(NoticeSent.subscription_id == row.id,
-                                                                  NoticeSent.offset_days == notice.offset_days))
-        if exists:
-            continue
         record = NoticeSent(partner_id=row.partner_id, subscription_id=row.id, offset_days=notice.offset_days,
                             due_on=on, to=notice.email, note=None if notice.email else "the customer card has no e-mail")
         session.add(record)
