@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from providers import PROFILES
+
 from .base import AccessHandle, AccessRequest, AccessStatus, ProviderAdapter, ProviderSubscription, SubscriptionOrder, User
 from .breaker import CircuitBreaker
 from .errors import AdapterError, CircuitOpen, Misconfigured, NotFound, Rejected, Transient
@@ -18,7 +20,6 @@ from .mail import CertificateRequest, MailChannel, compose_certificate_request
 from .rarus import RarusAdapter
 from .retry import DEFAULT_POLICY, RetryPolicy, parse_retry_after, retry_delay, should_retry, with_retries
 
-FRESH_FAMILY = ("fresh_ru", "fresh_kz", "medicine")
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,11 @@ def build_adapters(endpoints: dict[str, Endpoint], mail: MailEndpoint | None = N
     breakers: dict[str, CircuitBreaker] = {}
     for name, endpoint in endpoints.items():
         breaker = breakers[name] = CircuitBreaker(name, breaker_threshold, breaker_cooldown)
-        if name in FRESH_FAMILY:
+        if PROFILES[name].interface == "service_manager":
             channel = HttpChannel(name, endpoint.base_url, auth=(endpoint.login, endpoint.password), timeout=timeout,
                                   policy=policy, breaker=breaker)
             providers[name] = FreshAdapter(name, channel, endpoint.account)
-        elif name == "rarus":
+        elif PROFILES[name].interface == "rarus_cabinet":
             headers = {"Authorization": f"Bearer {endpoint.token}", "X-Partner-Code": endpoint.partner_code}
             providers[name] = RarusAdapter(HttpChannel(name, endpoint.base_url, headers=headers, timeout=timeout,
                                                        policy=policy, breaker=breaker))

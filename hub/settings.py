@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pricing import PROVIDERS
 from providers import SANDBOX_HOST, SANDBOX_PORTS
 
 from .db.engine import default_database_url
@@ -15,7 +16,7 @@ DEFAULT_DATA_DIR = Path("var")
 DEFAULT_RATE_LIMIT = 600  # requests per minute per API key
 DEFAULT_IDEMPOTENCY_HOURS = 48
 # by default the hub talks to the provider sandboxes of `hub up`
-DEFAULT_PROVIDER_URLS = {p: f"http://{SANDBOX_HOST}:{SANDBOX_PORTS[p]}" for p in ("fresh_ru", "fresh_kz", "medicine", "rarus")}
+DEFAULT_PROVIDER_URLS = {p: f"http://{SANDBOX_HOST}:{SANDBOX_PORTS[p]}" for p in PROVIDERS}
 
 
 def _flag(value: str) -> bool:

@@ -22,6 +22,7 @@ class Profile:
     trial_days: int
     trial_rule: str
     mailbox: str  # corrections, cancellations, early transfers (RULES §5)
+    interface: str = "service_manager"  # the partner interface spoken: "service_manager" (ext_api) or "rarus_cabinet"
     transfer_window_days: int | None = None  # FR-SUB-16, FK-SUB-16
     transfer_rule: str | None = None
     certificate_batch: time | None = None  # MED-ONB-03
@@ -64,7 +65,7 @@ PROFILES: dict[str, Profile] = {
                         account_field="medicine_subscriber", access_rule="FAM-ONB-01",
                         reply_subjects={"issued": "Сертификаты выпущены", "rejected": "Заявка отклонена",
                                         "accepted": "Заявка принята"}),
-    "rarus": Profile("rarus", "1С-Рарус «Аренда 1С»", "RU", MOSCOW, 14, "RA-ONB-01", "oblako@rarus.ru", max_trial_users=5,
+    "rarus": Profile("rarus", "1С-Рарус «Аренда 1С»", "RU", MOSCOW, 14, "RA-ONB-01", "oblako@rarus.ru", interface="rarus_cabinet", max_trial_users=5,
                         card_fields=("legal_name", "inn", "email"), card_rule="RA-ONB-05",
                         onboarding=("trial_request",), account_field="rarus_login",
                         access_wait="Rarus to issue the trial credentials", access_wait_minutes=20,

@@ -11,7 +11,7 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing import add_months
+from pricing import PROVIDERS, add_months
 
 from ..caller import Caller
 from ..db.models import Departure, Subscription
@@ -79,7 +79,7 @@ async def rate(session: AsyncSession, caller: Caller, month: str) -> list[ChurnL
         raise InvalidField("month", "YYYY-MM") from None
     after = add_months(first, 1)
     lines = []
-    for provider in ("fresh_ru", "fresh_kz", "medicine", "rarus"):
+    for provider in PROVIDERS:
         base = await session.scalar(select(func.count(func.distinct(Subscription.customer_id))).where(
             Subscription.partner_id == caller.partner_id, Subscription.provider == provider,
             Subscription.status.in_(LIVE), Subscription.start < first, Subscription.end >= first)) or 0

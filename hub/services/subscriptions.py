@@ -76,7 +76,7 @@ class Subscriptions:
                                rule=profile.access_rule)
         standing = caller.standing or await standing_of(session, caller.partner_id)
         today = self.pricing.clock.today()
-        if data.provider == "rarus":
+        if profile.interface == "rarus_cabinet":  # the customer pays the provider; orders are conversions and changes
             row = await self._rarus(session, caller, customer, data, today)
         else:
             row = await self._fresh(session, caller, customer, data, standing, today)
