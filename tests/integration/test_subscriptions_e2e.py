@@ -17,6 +17,13 @@ DESK_STANDING = {"fresh_ru": {"csk": True, "service_desk_since": "2026-01-01", "
                  "rarus": {"partner_code": "0320", "agent_fee_percent": "20", "legal_form": "ООО"}}
 
 
+async def on_trial(live: Live, worker, provider: str) -> dict:
+    """A customer enrolled on ``provider`` and carried to its active trial."""
+    enrollment = await live.enroll(provider)
+    await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+    return enrollment
+
+
 async def order(live: Live, worker, **body) -> dict:
     """Preview, pay exactly what the preview says, order, and let the worker carry it out."""
     preview = await live.client.post("/api/v1/subscriptions", json={**body, "dry_run": True}, headers=live.headers)
@@ -43,8 +50,7 @@ async def test_a_customers_paid_life_and_the_digest(sqlite_url, sandboxes):
     async with running(sqlite_url, sandboxes) as (live, worker):
         await live.client.patch("/api/v1/partner", json={"standing": DESK_STANDING}, headers=live.headers)
         fresh = await live.enroll("fresh_ru")
-        rarus = await live.enroll("rarus")
-        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        rarus = await on_trial(live, worker, "rarus")
         customer = fresh["customer_id"]
 
         main = await order(live, worker, customer_id=customer, provider="fresh_ru", tariff="102", months=12)
@@ -122,8 +128,7 @@ async def test_a_customers_paid_life_and_the_digest(sqlite_url, sandboxes):
 
 async def test_fam_sub_06_07_self_extension_promised_payment_and_upsell(database_url, sandboxes):
     async with running(database_url, sandboxes) as (live, worker):
-        fresh = await live.enroll("fresh_ru")
-        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        fresh = await on_trial(live, worker, "fresh_ru")
         customer = fresh["customer_id"]
         today = datetime.now(MOSCOW).date()
         first = await order(live, worker, customer_id=customer, provider="fresh_ru", tariff="102", months=1,
@@ -165,8 +170,7 @@ async def test_fr_sub_16_no_answer_approves_and_early_transfers_go_by_mail(sqlit
 
     clock = SandboxClock()
     async with running(sqlite_url, sandboxes, clock) as (live, worker):
-        fresh = await live.enroll("fresh_ru")
-        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        fresh = await on_trial(live, worker, "fresh_ru")
         customer = fresh["customer_id"]
         await order(live, worker, customer_id=customer, provider="fresh_ru", tariff="102", months=12)
 
@@ -200,8 +204,7 @@ async def test_fr_sub_12_corrections_by_api_then_by_mail_then_refused(sqlite_url
 
     clock = SandboxClock()
     async with running(sqlite_url, sandboxes, clock) as (live, worker):
-        fresh = await live.enroll("fresh_ru")
-        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        fresh = await on_trial(live, worker, "fresh_ru")
         main = await order(live, worker, customer_id=fresh["customer_id"], provider="fresh_ru", tariff="102", months=12)
         url = f"/api/v1/subscriptions/{main['id']}/corrections"
 
@@ -236,8 +239,7 @@ async def test_fr_sub_12_corrections_by_api_then_by_mail_then_refused(sqlite_url
 
 async def test_fk_sub_12_kazakh_corrections_go_by_mail_at_once(sqlite_url, sandboxes):
     async with running(sqlite_url, sandboxes) as (live, worker):
-        kz = await live.enroll("fresh_kz")
-        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        kz = await on_trial(live, worker, "fresh_kz")
         main = await order(live, worker, customer_id=kz["customer_id"], provider="fresh_kz",
                            tariff="ITSaaS РАСШИРЕННЫЙ", months=12)
         asked = await live.client.post(f"/api/v1/subscriptions/{main['id']}/corrections",
@@ -257,8 +259,7 @@ async def test_fam_sub_10_11_a_monthly_tariff_is_shortened_any_day_by_whole_mont
     clock = SandboxClock()
     httpx.post(f"{sandboxes.served['fresh_ru'].url}/_control/partner", json={"csk": True})  # as the hub's standing
     async with running(sqlite_url, sandboxes, clock) as (live, worker):
-        fresh = await live.enroll("fresh_ru")
-        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        fresh = await on_trial(live, worker, "fresh_ru")
         monthly = await order(live, worker, customer_id=fresh["customer_id"], provider="fresh_ru", tariff="151", months=12)
         clock.advance(40 * 86400)  # long past the correction window; the second month has started
         sandboxes.states["fresh_ru"].clock.advance(40 * 86400)
@@ -277,8 +278,7 @@ async def test_fam_sub_10_11_a_monthly_tariff_is_shortened_any_day_by_whole_mont
 
 async def test_fam_onb_02_trial_cancelled_by_mail_after_the_paid_subscription(sqlite_url, sandboxes):
     async with running(sqlite_url, sandboxes) as (live, worker):
-        fresh = await live.enroll("fresh_ru")
-        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        fresh = await on_trial(live, worker, "fresh_ru")
         url = f"/api/v1/enrollments/{fresh['id']}/cancel-trial"
         early = await live.client.post(url, headers=live.headers)
         assert early.status_code == 422 and early.json()["rule"] == "FAM-ONB-02"
@@ -299,8 +299,7 @@ async def test_fam_sub_14_notices_are_mailed_once_and_shown_as_sent(sqlite_url, 
 
     clock = SandboxClock()
     async with running(sqlite_url, sandboxes, clock) as (live, worker):
-        fresh = await live.enroll("fresh_ru")
-        await drive(live, worker, lambda items: all(e["state"] == "trial_active" for e in items), medicine_days=False)
+        fresh = await on_trial(live, worker, "fresh_ru")
         main = await order(live, worker, customer_id=fresh["customer_id"], provider="fresh_ru", tariff="102", months=1)
         week_before = date.fromisoformat(main["end"]) - timedelta(days=7)
         clock.set(datetime.combine(week_before, datetime.min.time(), MOSCOW) + timedelta(hours=9))
