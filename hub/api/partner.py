@@ -8,7 +8,6 @@ from litestar.params import FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..auth import needs
-from ..exceptions import InvalidField
 from ..schemas.partners import PartnerOut, PartnerUpdate
 from ..services import audit, partners
 from ..services.audit import AuditPage
@@ -37,7 +36,5 @@ class AuditController(Controller):
     async def list_(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
                     resource: FromQuery[str | None] = None, resource_id: FromQuery[str | None] = None,
                     limit: FromQuery[int] = 50, offset: FromQuery[int] = 0) -> AuditPage:
-        if not 1 <= limit <= 200:
-            raise InvalidField("limit", "between 1 and 200")
         return await audit.list_entries(session, request.user, resource=resource, resource_id=resource_id,
-                                        limit=limit, offset=max(offset, 0))
+                                        limit=limit, offset=offset)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..caller import Caller
 from ..db.models import AuditEntry
+from .paging import matching, page
 
 
 class AuditOut(msgspec.Struct):
@@ -46,11 +46,7 @@ def record(session: AsyncSession, caller: Caller, resource: str, resource_id: st
 async def list_entries(session: AsyncSession, caller: Caller, *, resource: str | None, resource_id: str | None,
                        limit: int, offset: int) -> AuditPage:
     where = [AuditEntry.partner_id == caller.partner_id]
-    if resource:
-        where.append(AuditEntry.resource == resource)
-    if resource_id:
-        where.append(AuditEntry.resource_id == resource_id)
-    total = await session.scalar(select(func.count()).select_from(AuditEntry).where(*where))
-    rows = await session.scalars(select(AuditEntry).where(*where).order_by(AuditEntry.id).limit(limit).offset(offset))
-    items = [AuditOut(e.id, e.at.isoformat(), e.actor, e.resource, e.resource_id, e.action, e.before, e.after) for e in rows]
-    return AuditPage(items, total or 0, limit, offset)
+    where += matching((AuditEntry.resource, resource or None), (AuditEntry.resource_id, resource_id or None))
+    items, total = await page(session, AuditEntry, where, (AuditEntry.id,), limit, offset, lambda e: AuditOut(
+        e.id, e.at.isoformat(), e.actor, e.resource, e.resource_id, e.action, e.before, e.after))
+    return AuditPage(items, total, limit, offset)
