@@ -3,6 +3,7 @@
     PricingError (422)                pricing/errors.py
     ├── InvalidField   a field's value is wrong (names the field, maybe a rule)
     ├── NotFound (404) absent, or another partner's (never confirm it exists)
+    ├── Malformed (400) the body is not UTF-8, not JSON, or nested too deeply
     ├── Conflict (409) e.g. the same Idempotency-Key still being processed
     └── Forbidden (403) the key's role may not do this
 """
@@ -26,6 +27,10 @@ class _Fixed(PricingError):
 
 class NotFound(_Fixed):
     status, _title = 404, "Not found"
+
+
+class Malformed(_Fixed):
+    status, _title = 400, "Malformed request"
 
 
 class Conflict(_Fixed):

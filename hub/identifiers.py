@@ -14,14 +14,22 @@ from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ru import inn as ru_inn
 
-KPP = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
-BIN_IIN = re.compile(r"^\d{12}$")
+KPP = re.compile(r"^[0-9]{4}[0-9A-Z]{2}[0-9]{3}$")
+BIN_IIN = re.compile(r"^[0-9]{12}$")
 _FIRST = range(1, 12)
 _SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
 
+def ascii_only(value: str, what: str) -> str:
+    """Digits of other scripts (Arabic-Indic, full-width) look like digits to Python; not to a provider."""
+    if not value.isascii():
+        raise ValueError(f"{what} takes ASCII digits only")
+    return value
+
+
 def check_inn(value: str) -> str:
     """A Russian ИНН (10 digits for organisations, 12 for individuals) with its check digits."""
+    ascii_only(value, "an ИНН")
     try:
         return ru_inn.validate(value)
     except StdnumError as exc:
@@ -29,6 +37,7 @@ def check_inn(value: str) -> str:
 
 
 def check_kpp(value: str) -> str:
+    ascii_only(value, "a КПП")
     if not KPP.match(value):
         raise ValueError("a КПП is 9 characters: 4 digits, 2 digits or capital letters, 3 digits")
     return value
@@ -36,6 +45,7 @@ def check_kpp(value: str) -> str:
 
 def check_bin_iin(value: str) -> str:
     """A Kazakh БИН or ИИН: 12 digits, the last a mod-11 check digit."""
+    ascii_only(value, "a БИН/ИИН")
     if not BIN_IIN.match(value):
         raise ValueError("a БИН/ИИН is 12 digits")
     digits = [int(c) for c in value]
@@ -56,6 +66,7 @@ def check_email(value: str) -> str:
 
 def check_phone(value: str, country: str) -> str:
     """A phone number as E.164 (+79161234567); a number without + is read in the customer's country."""
+    ascii_only(value, "a phone number")
     try:
         number = phonenumbers.parse(value, country)
     except phonenumbers.NumberParseException as exc:

@@ -15,6 +15,7 @@ from pricing import PricingError
 PROBLEM_JSON = "application/problem+json"
 _AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 _UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
+_NAMED = re.compile(r"^(?P<name>[a-z_]+): (?P<message>.+)$", re.S)
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any]:
@@ -42,12 +43,14 @@ def from_validation(errors: list[dict[str, str]]) -> dict[str, Any]:
     return problem(422, "Invalid request", detail, errors=errors)
 
 
-def from_msgspec(exc: msgspec.ValidationError | msgspec.DecodeError) -> dict[str, Any]:
-    """The same shape the API gives, for input decoded outside Litestar (the CLI)."""
-    if isinstance(exc, msgspec.ValidationError):
-        message = str(exc)
-        at = _AT.search(message)
-        key = at.group("path") if at else ""
-        message = _AT.sub("", message)
-        return from_validation([field_error(key, message)])
-    return problem(400, "Malformed request", f"the body is not valid JSON: {exc}")
+def split_validation(exc: msgspec.ValidationError) -> tuple[str, str]:
+    """msgspec's "message - at `$.path`" as (field, message); an unknown field is named itself."""
+    message = str(exc)
+    at = _AT.search(message)
+    path, message = (at.group("path") if at else ""), _AT.sub("", message)
+    named = _NAMED.match(message)  # a check of the struct itself names its field: "timezone: …"
+    if named:
+        path = f"{path}.{named.group('name')}" if path else named.group("name")
+        message = named.group("message")
+    error = field_error(path, message)
+    return error["field"], error["message"]

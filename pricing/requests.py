@@ -12,6 +12,7 @@ import msgspec
 from msgspec import Meta
 
 from .catalog import Months, Provider
+from .fields import Code, Month, Percent, line
 
 Mode = Literal["single", "alternate", "simultaneous"]
 Kind = Literal["first", "first_renewal", "renewal", "upgrade", "addon_sessions", "addon_bases"]
@@ -26,7 +27,7 @@ class SeatGroup(_In):
     """Users who work alike: in one configuration, in several alternately, or simultaneously (RA-PRICE-02)."""
 
     users: Annotated[int, Meta(ge=1, le=10_000)]
-    configurations: Annotated[list[str], Meta(min_length=1, max_length=20)]
+    configurations: Annotated[list[Code], Meta(min_length=1, max_length=20)]
     mode: Mode = "single"
 
 
@@ -43,11 +44,11 @@ class PartnerStanding(_In):
     sip: bool = False  # 1С:СИП; treated like any franchisee (FR-DISC-03, unverified)
     service_desk: bool | None = None  # connected to Сервис-деск (False: never)
     service_desk_since: date | None = None  # counts from the month after (FR-DISC-04)
-    service_desk_lapsed_months: list[str] = []  # "YYYY-MM" months whose Сервис-деск record failed
+    service_desk_lapsed_months: Annotated[list[Month], Meta(max_length=240)] = []  # "YYYY-MM" months whose Сервис-деск record failed
     corp_eligible: bool = False  # may sell КОРП (FR-SUB-20)
     erp_eligible: bool = False  # ERP competence centre (FR-SUB-20)
     medicine_competence_centre: bool = False  # MED-ONB-01
-    rarus_commission_percent: Decimal | None = None  # agent fee rate (RA-COMM-01)
+    rarus_commission_percent: Percent | None = None  # agent fee rate (RA-COMM-01)
 
 
 class QuoteRequest(_In):
@@ -56,10 +57,10 @@ class QuoteRequest(_In):
     seat_plan: Annotated[list[SeatGroup], Meta(min_length=1, max_length=100)]
     bases: Count | None = None
     storage_gb: Count | None = None
-    options: list[str] = []
+    options: Annotated[list[Code], Meta(max_length=20)] = []
     customer: CustomerFacts = CustomerFacts()
     partner: PartnerStanding | None = None
-    providers: list[Provider] | None = None
+    providers: Annotated[list[Provider], Meta(max_length=4)] | None = None
     created_on: date | None = None
 
 
@@ -105,13 +106,13 @@ class MainPeriod(_In):
 class SubscriptionPriceRequest(_In):
     provider: Literal["fresh_ru", "fresh_kz", "medicine"]
     kind: Kind = "first"
-    tariff: str | None = None  # code or name; default: the catalog's tariff for the kind
+    tariff: line(200) | None = None  # code or name; default: the catalog's tariff for the kind
     months: Months | None = None  # default 12; add-ons and upgrades run to the main end
     start: date | None = None  # default: created_on
     created_on: date | None = None  # default: today
     main: MainPeriod | None = None  # required for upgrades and add-ons
     quantity: Annotated[int, Meta(ge=1, le=1000)] = 1  # sessions, bases or registers
-    application: str | None = None  # the application it is for (FR-DISC-02, FR-DISC-05)
+    application: Code | None = None  # the application it is for (FR-DISC-02, FR-DISC-05)
     customer: CustomerFacts = CustomerFacts()
     partner: PartnerStanding | None = None
 

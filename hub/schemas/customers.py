@@ -7,10 +7,14 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from pricing.fields import Email, Name, line
+
 Country = Literal["RU", "KZ"]
-LegalName = Annotated[str, Meta(min_length=1, max_length=500)]
-SubscriberNumber = Annotated[int, Meta(ge=1)]
-RarusLogin = Annotated[str, Meta(pattern=r"^1R\d+(U\d+)?$")]  # RA-ONB-04 (digit count unverified)
+LegalName = line(500, min_length=1)
+SubscriberNumber = Annotated[int, Meta(ge=1, le=999_999_999_999)]
+RarusLogin = Annotated[str, Meta(max_length=50, pattern=r"^1R[0-9]+(U[0-9]+)?$")]  # RA-ONB-04 (digit count unverified)
+TaxNumber = line(20)  # ИНН, КПП, БИН/ИИН: checked digit by digit by the service
+Phone = line(32)
 
 
 class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -24,7 +28,7 @@ class ItsContract(_In):
     payment: Literal["prepaid", "postpaid"] | None = None
     end_date: date | None = None
     with_us: bool = True  # with this partner, or with another one
-    other_partner: str | None = None
+    other_partner: Name | None = None
 
 
 class Accounts(_In):
@@ -39,11 +43,11 @@ class Accounts(_In):
 class CustomerCreate(_In):
     legal_name: LegalName
     country: Country
-    inn: str | None = None
-    kpp: str | None = None
-    bin_iin: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    inn: TaxNumber | None = None
+    kpp: TaxNumber | None = None
+    bin_iin: TaxNumber | None = None
+    email: Email | None = None
+    phone: Phone | None = None
     new_to_1c: bool | None = None  # "Новый клиент 1С?" (FR-ONB-02); None: not asked yet
     its: ItsContract | None = None
     accounts: Accounts = msgspec.field(default_factory=Accounts)
@@ -54,11 +58,11 @@ class CustomerUpdate(_In):
 
     legal_name: LegalName | UnsetType = UNSET
     country: Country | UnsetType = UNSET
-    inn: str | None | UnsetType = UNSET
-    kpp: str | None | UnsetType = UNSET
-    bin_iin: str | None | UnsetType = UNSET
-    email: str | None | UnsetType = UNSET
-    phone: str | None | UnsetType = UNSET
+    inn: TaxNumber | None | UnsetType = UNSET
+    kpp: TaxNumber | None | UnsetType = UNSET
+    bin_iin: TaxNumber | None | UnsetType = UNSET
+    email: Email | None | UnsetType = UNSET
+    phone: Phone | None | UnsetType = UNSET
     new_to_1c: bool | None | UnsetType = UNSET
     its: ItsContract | None | UnsetType = UNSET
     accounts: Accounts | UnsetType = UNSET

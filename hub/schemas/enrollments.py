@@ -7,8 +7,11 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
+from pricing.fields import Code, Email, Name, line, text
+
+from ..timezones import check_timezone
+
 Provider = Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
-Email = Annotated[str, Meta(min_length=3, max_length=320)]
 
 
 class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -16,17 +19,20 @@ class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 
 
 class EnrolledUser(_In):
-    name: Annotated[str, Meta(min_length=1, max_length=300)]
+    name: Name
     email: Email
-    phone: str | None = None
+    phone: line(32) | None = None
 
 
 class EnrollmentCreate(_In):
     provider: Provider
     users: Annotated[list[EnrolledUser], Meta(min_length=1, max_length=100)]
-    tariff: str | None = None  # the test tariff (medicine) or a promotion's initial tariff (FAM-ONB-03)
-    products: list[str] = []  # Rarus: the configurations to try
-    timezone: str = "Europe/Moscow"
+    tariff: line(200) | None = None  # the test tariff (medicine) or a promotion's initial tariff (FAM-ONB-03)
+    products: Annotated[list[Code], Meta(max_length=20)] = []  # Rarus: the configurations to try
+    timezone: line(64) = "Europe/Moscow"  # an IANA time zone
+
+    def __post_init__(self) -> None:
+        check_timezone(self.timezone)
 
 
 class Step(msgspec.Struct):
@@ -101,10 +107,10 @@ class EventPage(msgspec.Struct):
 class InboundMail(_In):
     """A provider's e-mail answer, forwarded to the hub (e.g. by the partner's mail server)."""
 
-    subject: str
-    in_reply_to: str
-    body: str = ""
-    sender: str | None = None
+    subject: line(998)
+    in_reply_to: line(998)
+    body: text(100_000) = ""
+    sender: Email | None = None
 
 
 class InboundResult(msgspec.Struct):

@@ -9,8 +9,10 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from pricing import PartnerStanding
+from pricing.fields import Month, Percent, line
 
-Name = Annotated[str, Meta(min_length=1, max_length=300)]
+Name = line(300, min_length=1)
+PartnerCode = line(20)
 
 
 class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
@@ -18,30 +20,30 @@ class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 
 
 class FreshRuStanding(_In):
-    partner_code: str | None = None
+    partner_code: PartnerCode | None = None
     csk: bool = False
     sip: bool = False
     service_desk_since: date | None = None
-    service_desk_lapsed_months: list[str] = []
+    service_desk_lapsed_months: Annotated[list[Month], Meta(max_length=240)] = []
     franchise_contract_end: date | None = None
     corp_eligible: bool = False
     erp_eligible: bool = False
 
 
 class FreshKzStanding(_In):
-    partner_code: str | None = None
+    partner_code: PartnerCode | None = None
     csk: bool = False
 
 
 class MedicineStanding(_In):
     competence_centre: bool = False
-    partner_subscriber_number: Annotated[int, Meta(ge=1)] | None = None
+    partner_subscriber_number: Annotated[int, Meta(ge=1, le=999_999_999_999)] | None = None
 
 
 class RarusStanding(_In):
-    partner_code: str | None = None  # stored in the cabinet's 4-character form (RA-ONB-08)
-    agent_fee_percent: Decimal | None = None  # RA-COMM-01
-    legal_form: str | None = None  # "ООО" or "ИП" (RA-ONB-09)
+    partner_code: PartnerCode | None = None  # stored in the cabinet's 4-character form (RA-ONB-08)
+    agent_fee_percent: Percent | None = None  # RA-COMM-01
+    legal_form: line(20) | None = None  # "ООО" or "ИП" (RA-ONB-09)
 
 
 class Standing(_In):

@@ -9,6 +9,7 @@ import msgspec
 from msgspec import Meta
 
 from pricing import SeatGroup
+from pricing.fields import Amount, Code, Comment, Id, line
 
 Kind = Literal["main", "renewal", "upgrade", "addon_sessions", "addon_bases", "conversion", "change"]
 
@@ -20,26 +21,26 @@ class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
 class Payment(_In):
     """The customer's payment for the subscription (FAM-SUB-01: the whole period, up front)."""
 
-    amount: Decimal
+    amount: Amount
     paid_on: date
-    document: str | None = None
+    document: line(200) | None = None
 
 
 class SubscriptionCreate(_In):
-    customer_id: str
+    customer_id: Id
     provider: Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
     kind: Kind = "main"
-    tariff: str | None = None
+    tariff: line(200) | None = None
     months: Annotated[int, Meta(ge=1, le=36)] | None = None
     start: date | None = None
     quantity: Annotated[int, Meta(ge=1, le=1000)] = 1
-    main_id: str | None = None  # the hub's main subscription, for add-ons and upgrades
-    renews_id: str | None = None  # the subscription a renewal copies (default: the latest main)
-    customer_price: Decimal | None = None  # what the customer pays; default: retail
+    main_id: Id | None = None  # the hub's main subscription, for add-ons and upgrades
+    renews_id: Id | None = None  # the subscription a renewal copies (default: the latest main)
+    customer_price: Amount | None = None  # what the customer pays; default: retail
     customer_price_includes_vat: bool = False  # FR-SUB-04: refused where the applications are VAT-exempt
     payment: Payment | None = None
-    seat_plan: list[SeatGroup] | None = None  # Rarus
-    options: list[str] = []
+    seat_plan: Annotated[list[SeatGroup], Meta(max_length=100)] | None = None  # Rarus
+    options: Annotated[list[Code], Meta(max_length=20)] = []
     dry_run: bool = False
 
 
@@ -86,7 +87,7 @@ class SubscriptionCorrection(_In):
     did not pay (FAM-SUB-13)."""
 
     reason: Literal["entry_error", "customer_request", "customer_not_paid", "other"]
-    comment: str | None = None
+    comment: Comment | None = None
     start: date | None = None
     months: Annotated[int, Meta(ge=1, le=36)] | None = None
     cancel: bool = False
