@@ -8,14 +8,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from providers.tables import CSV_MEDIA, XLSX_MEDIA, to_csv, to_xlsx
-
 from pricing import PricingError
 
 from ..exceptions import InvalidField
 from ..schemas.subscriptions import SubscriptionCreate
 from ..services import churn, reports
 from ..services.pricing import PricingService
+from ..services.spreadsheet import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
 from ..services.subscriptions import Subscriptions
 
 
@@ -33,10 +32,11 @@ class ReportsController(Controller):
         digest = await reports.weekly(session, request.user, week or reports.current_week(pricing.clock.today()),
                                       weeks_ahead)
         if format == "csv":
-            return Response(to_csv(reports.COLUMNS, reports.table(digest)), media_type=CSV_MEDIA)
+            return Response(to_csv(reports.COLUMNS, reports.table(digest)), media_type=CSV_MEDIA,
+                            headers=attachment(reports.export_name(digest, "csv")))
         if format == "xlsx":
             return Response(to_xlsx(f"Дайджест {digest.week}", reports.COLUMNS, reports.table(digest)),
-                            media_type=XLSX_MEDIA)
+                            media_type=XLSX_MEDIA, headers=attachment(reports.export_name(digest, "xlsx")))
         return Response(digest)
 
     @get("/churn", summary="Churn per provider for a month (FAM-SUB-15); ITS transitions shown apart")

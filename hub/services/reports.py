@@ -9,6 +9,7 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.mail import one_line
 from pricing import MOSCOW
 
 from ..caller import Caller
@@ -86,11 +87,16 @@ async def weekly(session: AsyncSession, caller: Caller, week: str, weeks_ahead: 
         lines += [DigestLine(section, row.provider, name, row.id, row.provider_number, row.kind, row.tariff, row.start,
                              row.end, row.retail, row.partner_cost, row.currency, created_on) for section in sections]
     lines.sort(key=lambda line: (line.provider, line.section != "ending", line.end, line.subscription))
-    return WeeklyDigest(week, monday, until, created_from, lines)
+    return WeeklyDigest(current_week(monday), monday, until, created_from, lines)  # the week as ISO spells it
 
 
 def table(digest: WeeklyDigest) -> list[dict[str, Any]]:
-    return [msgspec.to_builtins(line) for line in digest.lines]
+    """The digest's lines with their own types (text, Decimal, date) for hub.services.spreadsheet to write typed."""
+    return [{column: getattr(line, column) for column in COLUMNS} for line in digest.lines]
+
+
+def export_name(digest: WeeklyDigest, extension: str) -> str:
+    return f"weekly-digest-{digest.week}.{extension}"
 
 
 NOTICE_OFFSETS = (-7, -3, 0, 5)  # FAM-SUB-14: days from the end of the subscription
@@ -179,7 +185,7 @@ async def queue_notices(session: AsyncSession, on: date) -> int:
             operation = mailbox.send(
                 session, partner_id=row.partner_id, provider=row.provider, about="notice", about_id=record.id,
                 to=notice.email, subject=f"Подписка «{row.tariff}» {NOTICE_TEXT[notice.offset_days]}",
-                body=f"Здравствуйте! Ваша подписка «{row.tariff}» ({row.provider}) действует по {row.end.isoformat()} и "
+                body=f"Здравствуйте! Ваша подписка «{one_line(row.tariff)}» ({row.provider}) действует по {row.end.isoformat()} и "
                      f"{NOTICE_TEXT[notice.offset_days]}. Продлите её, чтобы работа не прерывалась.\n",
                 label=f"notice-{record.id}", customer_id=row.customer_id)
             record.message_id = operation.message_id
