@@ -1,6 +1,9 @@
 """Customers leaving (FAM-SUB-15): churn needs a reason and a comment; a move between local ITS
 and the cloud is a transition, recorded but not counted as churn. The churn rate is per month and
-provider: churned customers over the customers with a live subscription when the month began."""
+provider: churned customers over the customers with a live subscription when the month began.
+
+A departure locks its customer and is recorded once: the same departure again (provider, kind, day),
+however close behind, is a 409 — it would count the customer twice."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,12 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import PROVIDERS, add_months
+from pricing.fields import Comment
 
 from ..caller import Caller
-from ..db.models import Departure, Subscription
-from ..exceptions import InvalidField
+from ..db.models import Customer, Departure, Subscription
+from ..exceptions import Conflict, InvalidField
 from . import audit
-from .customers import owned
+from .tenancy import owned_row
 
 Reason = Literal["price", "quality", "moved_to_competitor", "business_closed", "moved_to_local", "other"]
 LIVE = ("requested", "awaiting_payment", "active")
@@ -27,7 +31,7 @@ class DepartureCreate(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     provider: Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
     left_on: date
     reason: Reason | None = None
-    comment: str | None = None
+    comment: Comment | None = None
     transition: Literal["to_local_its", "from_local_its"] | None = None
 
 
@@ -56,14 +60,20 @@ def _out(row: Departure) -> DepartureOut:
 
 
 async def record(session: AsyncSession, caller: Caller, customer_id: str, data: DepartureCreate) -> DepartureOut:
-    customer = await owned(session, caller, customer_id)
+    customer = await owned_row(session, Customer, caller, customer_id, "customer", for_update=True)
     if data.transition is None:
         if data.reason is None:
             raise InvalidField("reason", "a customer leaving needs a churn reason", rule="FAM-SUB-15")
         if not (data.comment or "").strip():
             raise InvalidField("comment", "say in a few words why the customer left", rule="FAM-SUB-15")
+    kind = "transition" if data.transition else "churn"
+    recorded = await session.scalar(select(Departure.id).where(
+        Departure.partner_id == caller.partner_id, Departure.customer_id == customer.id,
+        Departure.provider == data.provider, Departure.kind == kind, Departure.left_on == data.left_on).limit(1))
+    if recorded is not None:
+        raise Conflict(f"this departure is already recorded ({recorded})", field="left_on", rule="FAM-SUB-15")
     row = Departure(partner_id=caller.partner_id, customer_id=customer.id, provider=data.provider,
-                    kind="transition" if data.transition else "churn", reason=data.reason, comment=data.comment,
+                    kind=kind, reason=data.reason, comment=data.comment,
                     direction=data.transition, left_on=data.left_on)
     session.add(row)
     await session.flush()

@@ -5,6 +5,10 @@
 
 Each outbound step is an outbox row written with the state change. What the worker learns
 comes back through ``step_succeeded`` / ``step_failed``; e-mail answers through ``inbound_mail``.
+
+Every transition locks the enrollment (or the operation) before checking its state, the worker's
+reports included, so an operator's cancel and a step's success never overwrite each other, and of
+requests racing for one transition exactly one is accepted; the others get a 409.
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import MOSCOW, Catalog
@@ -21,7 +25,7 @@ from providers import PROFILES, certificate_issue_time
 
 from ..caller import Caller
 from ..db.models import Customer, Enrollment, Operation, Partner, utcnow
-from ..exceptions import InvalidField
+from ..exceptions import Conflict, InvalidField
 from ..schemas.enrollments import (
     EnrollmentCreate,
     EnrollmentOut,
@@ -128,7 +132,7 @@ class Onboarding:
 
     # --- what the worker reports ---------------------------------------------------------------------------
     async def step_succeeded(self, session: AsyncSession, operation: Operation, result: dict[str, Any], now: datetime) -> None:
-        enrollment = await session.get(Enrollment, operation.enrollment_id)
+        enrollment = await self._locked(session, operation.enrollment_id)
         if enrollment is None or enrollment.state in ("cancelled", "failed"):
             return
         enrollment.updated_at = now
@@ -166,7 +170,7 @@ class Onboarding:
 
     async def step_failed(self, session: AsyncSession, operation: Operation, error: str, rule: str | None,
                           now: datetime) -> None:
-        enrollment = await session.get(Enrollment, operation.enrollment_id)
+        enrollment = await self._locked(session, operation.enrollment_id)
         if enrollment is None or enrollment.state in ("cancelled", "failed"):
             return
         if operation.kind == mailbox.MAIL:  # a request about a running customer: report it, keep the state
@@ -194,7 +198,7 @@ class Onboarding:
                                                                  Operation.message_id == mail.in_reply_to.strip()))
         if operation is None or operation.enrollment_id is None:
             return InboundResult(False, None, None)
-        enrollment = await session.get(Enrollment, operation.enrollment_id)
+        enrollment = await self._locked(session, operation.enrollment_id)
         assert enrollment is not None
         subjects = PROFILES[enrollment.provider].reply_subjects
         outcome = next((kind for kind, prefix in subjects.items() if mail.subject.startswith(prefix)), None)
@@ -208,7 +212,10 @@ class Onboarding:
         return InboundResult(True, enrollment.id, outcome)
 
     async def confirm_certificates(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
-        enrollment = await self._owned(session, caller, enrollment_id)
+        enrollment = await self._owned(session, caller, enrollment_id, for_update=True)
+        if enrollment.certificates_issued_at is not None:
+            raise Conflict("the certificates were already confirmed; the invitation is on its way", field="state",
+                           rule="MED-ONB-03")
         if enrollment.state != "awaiting_certificates":
             raise InvalidField("state", f"the enrollment is {enrollment.state}, not awaiting certificates")
         await self.certificates_issued(session, enrollment, utcnow(), "operator")
@@ -217,9 +224,11 @@ class Onboarding:
 
     async def approve_egisz(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
         """MED-ONB-07: the ЕГИСЗ support approved the connection; the customer may now be invoiced."""
-        enrollment = await self._owned(session, caller, enrollment_id)
+        enrollment = await self._owned(session, caller, enrollment_id, for_update=True)
         if not self._gates(enrollment):
             raise InvalidField("tariff", "this enrollment has no ЕГИСЗ approval gate")
+        if enrollment.egisz_approved_at is not None:
+            raise Conflict("the ЕГИСЗ approval is already recorded", field="state", rule="MED-ONB-07")
         enrollment.egisz_approved_at = enrollment.updated_at = utcnow()
         events.emit(session, enrollment, "gate_passed", gate="egisz_approval", rule="MED-ONB-07")
         audit.record(session, caller, "enrollment", enrollment.id, "egisz_approved")
@@ -227,13 +236,21 @@ class Onboarding:
 
     async def cancel_trial(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
         """FAM-ONB-02: a customer who needs no trial gets the paid subscription first; then the trial is
-        cancelled by a request to the provider's mailbox (RULES §5)."""
-        enrollment = await self._owned(session, caller, enrollment_id)
+        cancelled by a request to the provider's mailbox (RULES §5) — one request: while it stands (queued,
+        running or sent), another is a 409."""
+        enrollment = await self._owned(session, caller, enrollment_id, for_update=True)
         profile = PROFILES[enrollment.provider]
         if profile.correction_rule is None:
             raise InvalidField("provider", f"{profile.title} trials are not cancelled by e-mail")
         if enrollment.state != "active_paid":
             raise InvalidField("state", "create the paid subscription first, then cancel the trial", rule="FAM-ONB-02")
+        asked = await session.scalar(select(Operation.id).where(
+            Operation.enrollment_id == enrollment.id, Operation.kind == mailbox.MAIL,
+            Operation.message_id == mailbox.message_id(f"trial-cancel-{enrollment.id}"),
+            Operation.status.in_((outbox.PENDING, outbox.RUNNING, outbox.SUCCEEDED))).limit(1))
+        if asked is not None:
+            raise Conflict("the trial cancellation was already requested from the provider", field="state",
+                           rule="FAM-ONB-02")
         await mailbox.ask_provider(
             session, caller, enrollment.provider, about="enrollment", about_id=enrollment.id,
             subscriber=enrollment.account, subject=f"Отмена тестового периода абонента №{enrollment.account} (FAM-ONB-02)",
@@ -244,27 +261,31 @@ class Onboarding:
         return self.view(enrollment)
 
     async def cancel(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
-        enrollment = await self._owned(session, caller, enrollment_id)
-        if enrollment.state in ("active_paid", "cancelled"):
+        enrollment = await self._owned(session, caller, enrollment_id, for_update=True)
+        if enrollment.state == "cancelled":
+            raise Conflict("the enrollment is already cancelled", field="state")
+        if enrollment.state == "active_paid":
             raise InvalidField("state", f"the enrollment is {enrollment.state}")
         before = self.view(enrollment)
-        enrollment.state, enrollment.updated_at = "cancelled", utcnow()
-        pending = await session.scalars(select(Operation).where(Operation.enrollment_id == enrollment.id,
-                                                                Operation.status == outbox.PENDING))
-        for operation in pending:
-            operation.status = outbox.CANCELLED
+        now = utcnow()
+        enrollment.state, enrollment.updated_at = "cancelled", now
+        # conditional: a step a worker claimed meanwhile is running, not pending, and keeps its lease
+        await session.execute(update(Operation).where(Operation.enrollment_id == enrollment.id,
+                                                      Operation.status == outbox.PENDING)
+                              .values(status=outbox.CANCELLED, updated_at=now)
+                              .execution_options(synchronize_session="fetch"))
         events.emit(session, enrollment, "enrollment_cancelled")
         audit.record(session, caller, "enrollment", enrollment.id, "cancel", before, self.view(enrollment))
         return self.view(enrollment)
 
     async def retry(self, session: AsyncSession, caller: Caller, operation_id: int):
         """Put a step that gave up back in the queue, and its enrollment back where it failed."""
-        operation = await outbox.owned(session, caller, operation_id)
+        operation = await outbox.owned(session, caller, operation_id, for_update=True)
         if operation.status != outbox.FAILED:
-            raise InvalidField("status", f"only a failed operation is retried; this one is {operation.status}")
+            raise Conflict(f"only a failed operation is retried; this one is {operation.status}", field="status")
         now = utcnow()
         operation.status, operation.attempts, operation.next_attempt_at, operation.updated_at = outbox.PENDING, 0, now, now
-        enrollment = await session.get(Enrollment, operation.enrollment_id) if operation.enrollment_id else None
+        enrollment = await self._locked(session, operation.enrollment_id) if operation.enrollment_id else None
         if enrollment is not None and enrollment.state == "failed":
             enrollment.state, enrollment.failure, enrollment.updated_at = enrollment.failed_in or "requested", None, now
             events.emit(session, enrollment, "step_retried", operation=operation.id)
@@ -274,7 +295,9 @@ class Onboarding:
     async def sweep(self, session: AsyncSession, today: date) -> None:
         """Trials ending in 3 days get an event; ended ones expire."""
         active = await session.scalars(select(Enrollment).where(Enrollment.state == "trial_active",
-                                                                Enrollment.trial_end.is_not(None)))
+                                                                Enrollment.trial_end.is_not(None))
+                                       .order_by(Enrollment.id).with_for_update()
+                                       .execution_options(populate_existing=True))
         for enrollment in active:
             assert enrollment.trial_end is not None
             if enrollment.trial_end < today:
@@ -286,8 +309,14 @@ class Onboarding:
                             rule=PROFILES[enrollment.provider].trial_rule)
 
     # --- reading ---------------------------------------------------------------------------------------------
-    async def _owned(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> Enrollment:
-        return await owned_row(session, Enrollment, caller, enrollment_id, "enrollment")
+    async def _owned(self, session: AsyncSession, caller: Caller, enrollment_id: str, *,
+                     for_update: bool = False) -> Enrollment:
+        return await owned_row(session, Enrollment, caller, enrollment_id, "enrollment", for_update=for_update)
+
+    @staticmethod
+    async def _locked(session: AsyncSession, enrollment_id: str | None) -> Enrollment | None:
+        """The enrollment a worker's report or an e-mail answer is about, locked (see the module docstring)."""
+        return await session.get(Enrollment, enrollment_id, with_for_update=True, populate_existing=True)
 
     async def read(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
         return self.view(await self._owned(session, caller, enrollment_id))

@@ -3,7 +3,8 @@
 The same key with the same request returns the stored answer and changes
 nothing; with another request it is a 422. Two requests racing with one key
 serialise on the (partner, key) unique index: the loser finds the winner's
-answer. Keys are per partner and kept ``retention`` (at least 24 hours).
+answer; so does one that found the row already moved by the winner (a 409 from the action
+becomes the replay). Keys are per partner and kept ``retention`` (at least 24 hours).
 """
 from __future__ import annotations
 
@@ -69,7 +70,18 @@ async def run_once(
             existing = await _find(session, caller.partner_id, key)
             if existing is not None:
                 return _replay(existing, print_)
-        result = await action(session)
+        try:
+            result = await action(session)
+        except Conflict:
+            # a racer with this key may have changed the row first: then this is its retry, replay its answer
+            if key is None:
+                raise
+            await session.rollback()
+            async with sessions() as again:
+                winner = await _find(again, caller.partner_id, key)
+            if winner is None:
+                raise
+            return _replay(winner, print_)
         body = msgspec.json.encode(result)
         if key is not None:
             session.add(IdempotencyRecord(partner_id=caller.partner_id, key=key, fingerprint=print_,

@@ -87,5 +87,6 @@ async def search(session: AsyncSession, caller: Caller, *, status: str | None, p
     return OperationPage(items, total, limit, offset)
 
 
-async def owned(session: AsyncSession, caller: Caller, operation_id: int) -> Operation:
-    return await owned_row(session, Operation, caller, operation_id, "operation")
+async def owned(session: AsyncSession, caller: Caller, operation_id: int, *, for_update: bool = False) -> Operation:
+    """The caller's operation; ``for_update`` locks it for a transition (a retry) until the commit."""
+    return await owned_row(session, Operation, caller, operation_id, "operation", for_update=for_update)

@@ -3,6 +3,11 @@
 Fresh family: main, renewal (a copy with a new period, FAM-SUB-08), upgrade, add-ons; the
 customer's payment is recorded with the request (FAM-SUB-01). Rarus: conversion of a trial to
 paying (RA-BILL-01) and later changes (RA-BILL-02). Each order is an outbox row.
+
+Every change of a subscription locks its row first (tenancy.owned_row ``for_update``) and checks its
+state after the lock, so of requests racing for one transition exactly one is accepted; the others
+get a 409 naming the rule. An order locks its customer, so a customer's orders are checked one at a
+time (RA-BILL-02, the renewal tiers).
 """
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import (
@@ -29,7 +34,7 @@ from providers import PROFILES
 
 from ..caller import Caller
 from ..db.models import Customer, Enrollment, Operation, Subscription, utcnow
-from ..exceptions import InvalidField
+from ..exceptions import Conflict, InvalidField
 from ..schemas.subscriptions import (
     SubscriptionCorrection,
     SubscriptionCreate,
@@ -68,7 +73,8 @@ class Subscriptions:
 
     # --- ordering -----------------------------------------------------------------------------------------
     async def create(self, session: AsyncSession, caller: Caller, data: SubscriptionCreate) -> SubscriptionOut:
-        customer = await owned(session, caller, data.customer_id)
+        # an order locks its customer: parallel orders are checked against each other's rows
+        customer = await owned_row(session, Customer, caller, data.customer_id, "customer", for_update=not data.dry_run)
         profile = PROFILES[data.provider]
         account = (customer.accounts or {}).get(profile.account_field)
         if account is None:
@@ -219,8 +225,9 @@ class Subscriptions:
 
     async def extend(self, session: AsyncSession, caller: Caller, subscription_id: str) -> SubscriptionOut:
         """Ask for the free 7-day extension (FAM-SUB-06) — or, for an ended subscription, the promised
-        payment (FAM-SUB-07), which the next paid subscription pays back with 7 days."""
-        row = await self._owned(session, caller, subscription_id)
+        payment (FAM-SUB-07), which the next paid subscription pays back with 7 days. Once: a second
+        request, however close behind, is a 409."""
+        row = await self._owned(session, caller, subscription_id, for_update=True)
         if PROFILES[row.provider].self_extension is None:
             raise InvalidField("subscription", f"{PROFILES[row.provider].title} offers no self-service extension",
                                rule="FAM-SUB-06")
@@ -231,7 +238,8 @@ class Subscriptions:
             Operation.status.in_((outbox.PENDING, outbox.RUNNING, outbox.SUCCEEDED)),
             Operation.payload["subscription_id"].as_string() == row.id))
         if row.extension is not None or pending:
-            raise InvalidField("subscription", "the free extension is used once per subscription", rule="FAM-SUB-06")
+            raise Conflict("the self-extension was already used: it is free once per subscription",
+                           field="subscription", rule="FAM-SUB-06")
         outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind="prolong",
                        payload={"subscription_id": row.id}, customer_id=row.customer_id)
         audit.record(session, caller, "subscription", row.id, "extension_requested")
@@ -240,8 +248,9 @@ class Subscriptions:
     async def correct(self, session: AsyncSession, caller: Caller, subscription_id: str,
                       data: SubscriptionCorrection) -> SubscriptionOut:
         """Within the provider's self-service window the change goes through its API; later in the calendar
-        month of creation it is a request to the provider's mailbox (RULES §5); after that, refused."""
-        row = await self._owned(session, caller, subscription_id)
+        month of creation it is a request to the provider's mailbox (RULES §5); after that, refused.
+        One correction at a time: while one is on its way to the provider, another is a 409."""
+        row = await self._owned(session, caller, subscription_id, for_update=True)
         profile = PROFILES[row.provider]
         if data.reason == "customer_not_paid":
             raise InvalidField("reason", "a subscription is never corrected or cancelled because the customer did not "
@@ -252,6 +261,9 @@ class Subscriptions:
             raise InvalidField("subscription", "the subscription is not at the provider yet")
         if not data.cancel and data.start is None and data.months is None:
             raise InvalidField("months", "say what to correct (start, months) or cancel")
+        if await self._correction_in_flight(session, row):
+            raise Conflict("a correction of this subscription is already on its way to the provider; wait for it",
+                           field="subscription", rule=profile.correction_rule)
         now = self.pricing.clock.now()
         changes = {"start": data.start.isoformat() if data.start else None, "months": data.months, "cancel": data.cancel}
         shortening = row.partner_monthly is not None and data.start is None and not data.cancel \
@@ -282,6 +294,17 @@ class Subscriptions:
                                                                           "requested_at": now.isoformat()}}
         audit.record(session, caller, "subscription", row.id, f"correction_{route}", after=changes)
         return out(row)
+
+    @staticmethod
+    async def _correction_in_flight(session: AsyncSession, row: Subscription) -> bool:
+        """A `correct` call or a correction e-mail about ``row`` still queued or running."""
+        waiting = await session.scalar(select(func.count()).select_from(Operation).where(
+            Operation.partner_id == row.partner_id, Operation.customer_id == row.customer_id,
+            Operation.status.in_((outbox.PENDING, outbox.RUNNING)),
+            or_(Operation.kind == "correct",
+                (Operation.kind == mailbox.MAIL) & (Operation.payload["about"].as_string() == "subscription")),
+            Operation.payload["subscription_id"].as_string() == row.id))
+        return bool(waiting)
 
     async def _rarus(self, session: AsyncSession, caller: Caller, customer: Customer, data: SubscriptionCreate,
                      today: date) -> Subscription:
@@ -314,7 +337,7 @@ class Subscriptions:
 
     # --- what the worker reports ---------------------------------------------------------------------------
     async def step_succeeded(self, session: AsyncSession, operation: Operation, result: dict[str, Any], now: datetime) -> None:
-        row = await session.get(Subscription, operation.payload["subscription_id"])
+        row = await self._locked(session, operation)
         if row is None:
             return
         row.updated_at = now
@@ -346,17 +369,23 @@ class Subscriptions:
             await self._enrollment_paid(session, row)
 
     async def _enrollment_paid(self, session: AsyncSession, row: Subscription) -> None:
-        enrollments = await session.scalars(select(Enrollment).where(
+        # conditional: an enrollment cancelled meanwhile stays cancelled
+        await session.execute(update(Enrollment).where(
             Enrollment.customer_id == row.customer_id, Enrollment.provider == row.provider,
-            Enrollment.state.in_(("trial_active", "ready_for_paid"))))
-        for enrollment in enrollments:
-            enrollment.state, enrollment.updated_at = "active_paid", utcnow()
+            Enrollment.state.in_(("trial_active", "ready_for_paid"))).values(state="active_paid", updated_at=utcnow())
+            .execution_options(synchronize_session="fetch"))
 
     async def step_failed(self, session: AsyncSession, operation: Operation, error: str, rule: str | None,
                           now: datetime) -> None:
-        row = await session.get(Subscription, operation.payload["subscription_id"])
+        row = await self._locked(session, operation)
         if row is not None:
             row.status, row.failure, row.updated_at = "failed", error, now
+
+    @staticmethod
+    async def _locked(session: AsyncSession, operation: Operation) -> Subscription | None:
+        """The operation's subscription, locked against a change requested through the API meanwhile."""
+        return await session.get(Subscription, operation.payload["subscription_id"], with_for_update=True,
+                                 populate_existing=True)
 
     # --- reading --------------------------------------------------------------------------------------------
     async def _mains(self, session: AsyncSession, caller: Caller, customer_id: str, provider: str,
@@ -366,8 +395,9 @@ class Subscriptions:
             Subscription.provider == provider, Subscription.kind.in_(kinds), Subscription.status.in_(LIVE))
             .order_by(Subscription.start, Subscription.created_at)))
 
-    async def _owned(self, session: AsyncSession, caller: Caller, subscription_id: str) -> Subscription:
-        return await owned_row(session, Subscription, caller, subscription_id, "subscription")
+    async def _owned(self, session: AsyncSession, caller: Caller, subscription_id: str, *,
+                     for_update: bool = False) -> Subscription:
+        return await owned_row(session, Subscription, caller, subscription_id, "subscription", for_update=for_update)
 
     async def read(self, session: AsyncSession, caller: Caller, subscription_id: str) -> SubscriptionOut:
         return out(await self._owned(session, caller, subscription_id))

@@ -4,6 +4,10 @@ The customer may start a transfer when at most the profile's window (30 days fre
 is left of its subscription; the releasing partner approves, or refuses with a comment; no answer
 within 24 hours counts as approval. An earlier transfer is a request to the provider's mailbox
 (RULES §5), sent through the outbox.
+
+A decision locks the transfer and checks it is still awaiting our answer; the 24-hour auto-approval
+is one conditional UPDATE (… WHERE status = 'awaiting_decision'). So of decisions and the sweep
+racing on one transfer exactly one lands; a later decision is a 409 naming the transfer rule.
 """
 from __future__ import annotations
 
@@ -11,14 +15,15 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pricing.fields import Comment, Id, Name
 from providers import PROFILES
 
 from ..caller import Caller
 from ..db.models import Operation, Subscription, Transfer, utcnow
-from ..exceptions import InvalidField
+from ..exceptions import Conflict, InvalidField
 from . import audit, mailbox
 from .customers import owned
 from .pricing import PricingService
@@ -26,20 +31,21 @@ from .tenancy import owned_row
 
 ANSWER_WITHIN = timedelta(hours=24)
 LIVE = ("requested", "awaiting_payment", "active")
+DECIDED = ("approved", "refused", "auto_approved")
 
 
 class TransferCreate(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    customer_id: str
+    customer_id: Id
     provider: Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
     direction: Literal["outgoing", "incoming"]
-    other_partner: str
+    other_partner: Name
     early: bool = False  # before the window: a request to the provider instead
     subscription_end: date | None = None  # default: the end of the customer's latest main subscription here
 
 
 class TransferDecision(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     approve: bool
-    comment: str | None = None
+    comment: Comment | None = None
 
 
 class TransferOut(msgspec.Struct):
@@ -114,7 +120,10 @@ class Transfers:
             label=f"transfer-{row.id}", customer_id=row.customer_id)
 
     async def decide(self, session: AsyncSession, caller: Caller, transfer_id: str, data: TransferDecision) -> TransferOut:
-        row = await self._owned(session, caller, transfer_id)
+        row = await self._owned(session, caller, transfer_id, for_update=True)
+        if row.status in DECIDED:
+            raise Conflict(f"the transfer was already decided: {row.status}", field="status",
+                           rule=PROFILES[row.provider].transfer_rule)
         if row.status != "awaiting_decision":
             raise InvalidField("status", f"the transfer is {row.status}; only one awaiting our answer can be decided")
         now = utcnow()
@@ -128,14 +137,14 @@ class Transfers:
         return _out(row)
 
     async def sweep(self, session: AsyncSession, now: datetime) -> None:
-        """No answer within 24 hours counts as approval."""
-        waiting = await session.scalars(select(Transfer).where(Transfer.status == "awaiting_decision",
-                                                               Transfer.answer_by < now))
-        for row in waiting:
-            row.status, row.decided_at = "auto_approved", row.answer_by
+        """No answer within 24 hours counts as approval — unless a decision landed first (the condition is
+        evaluated again on a row a decision holds locked, once that decision commits)."""
+        await session.execute(update(Transfer).where(Transfer.status == "awaiting_decision", Transfer.answer_by < now)
+                              .values(status="auto_approved", decided_at=Transfer.answer_by)
+                              .execution_options(synchronize_session=False))
 
-    async def _owned(self, session: AsyncSession, caller: Caller, transfer_id: str) -> Transfer:
-        return await owned_row(session, Transfer, caller, transfer_id, "transfer")
+    async def _owned(self, session: AsyncSession, caller: Caller, transfer_id: str, *, for_update: bool = False) -> Transfer:
+        return await owned_row(session, Transfer, caller, transfer_id, "transfer", for_update=for_update)
 
     async def read(self, session: AsyncSession, caller: Caller, transfer_id: str) -> TransferOut:
         return _out(await self._owned(session, caller, transfer_id))
@@ -150,6 +159,6 @@ class Transfers:
 
     async def step_failed(self, session: AsyncSession, operation: Operation, error: str, rule: str | None,
                           now: datetime) -> None:
-        row = await session.get(Transfer, operation.payload["transfer_id"])
+        row = await session.get(Transfer, operation.payload["transfer_id"], with_for_update=True, populate_existing=True)
         if row is not None:
             row.status, row.comment = "failed", error

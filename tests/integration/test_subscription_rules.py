@@ -209,7 +209,7 @@ def test_fr_sub_16_transfer_window_and_decisions(shop):
     refused(client.post(url, json={"approve": False}, headers=a.headers), "FR-SUB-16")  # a refusal needs a comment
     answered = client.post(url, json={"approve": False, "comment": "долг по услугам"}, headers=a.headers).json()
     assert answered["status"] == "refused" and answered["comment"] == "долг по услугам"
-    assert client.post(url, json={"approve": True}, headers=a.headers).status_code == 422  # decided already
+    assert client.post(url, json={"approve": True}, headers=a.headers).status_code == 409  # decided already
     later = transfer(direction="outgoing", subscription_end="2027-06-30")
     refused(later, "FR-SUB-16")
     assert "set early" in later.json()["detail"]
