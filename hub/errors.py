@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, TooManyRequestsException, ValidationException
@@ -25,8 +26,11 @@ def on_not_authorized(_: Request, exc: NotAuthorizedException) -> Response:
 
 def on_too_many(_: Request, exc: TooManyRequestsException) -> Response:
     headers = dict(exc.headers or {})
-    headers["Retry-After"] = headers.get("RateLimit-Reset", "60")
-    return _respond(problem(429, "Too many requests", "the rate limit of this API key is reached; retry after the delay"), headers)
+    headers.setdefault("Retry-After", headers.get("RateLimit-Reset", "60"))
+    detail = str(exc.detail)
+    if detail == HTTPStatus.TOO_MANY_REQUESTS.phrase:  # raised without a reason of its own
+        detail = "the rate limit is reached; retry after the delay"
+    return _respond(problem(429, "Too many requests", detail), headers)
 
 
 def on_error(_: Request, exc: PricingError) -> Response:
@@ -47,7 +51,12 @@ def on_unknown_provider(_: Request, exc: UnknownProvider) -> Response:
 
 
 def on_http(_: Request, exc: HTTPException) -> Response:
-    return _respond(problem(exc.status_code, exc.__class__.__name__.replace("Exception", "") or "Error", str(exc.detail)))
+    """Litestar's own answers too (unknown route, 405 with its Allow header, 413 request too large)."""
+    try:
+        title = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        title = "Error"
+    return _respond(problem(exc.status_code, title, str(exc.detail)), dict(exc.headers or {}) or None)
 
 
 def on_not_found(_: Request, exc: NotFoundException) -> Response:
