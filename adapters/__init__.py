@@ -1,7 +1,9 @@
 """Adapters: one per provider behind one ``ProviderAdapter`` interface, plus the e-mail channel.
 
 Errors: see ``errors.py`` (Transient, CircuitOpen, Rejected, NotFound, Misconfigured).
-``build_adapters(endpoints)`` makes one pooled client per provider for the process.
+``build_adapters(endpoints)`` makes one pooled client per provider for the process, signed in with
+the endpoint's (default) credentials; ``Adapters.provider(name, credentials)`` is that adapter
+speaking for one partner's own account — same client, same breaker, the partner's auth per call.
 """
 from __future__ import annotations
 
@@ -11,7 +13,18 @@ import httpx
 
 from providers import PROFILES
 
-from .base import AccessHandle, AccessRequest, AccessStatus, ProviderAdapter, ProviderSubscription, SubscriptionOrder, User
+from .base import (
+    AccessHandle,
+    AccessRequest,
+    AccessStatus,
+    Credentials,
+    FreshCredentials,
+    ProviderAdapter,
+    ProviderSubscription,
+    RarusCredentials,
+    SubscriptionOrder,
+    User,
+)
 from .breaker import CircuitBreaker
 from .errors import AdapterError, CircuitOpen, Misconfigured, NotFound, Rejected, Transient
 from .fresh import FreshAdapter
@@ -33,6 +46,11 @@ class Endpoint:
     token: str = "sandbox-token"  # Rarus cabinet
     partner_code: str = "0320"  # Rarus cabinet, 4 characters (RA-ONB-08)
 
+    def credentials(self, interface: str) -> Credentials:
+        if interface == "rarus_cabinet":
+            return RarusCredentials(self.token, self.partner_code)
+        return FreshCredentials(self.login, self.password, self.account)
+
 
 @dataclass(frozen=True)
 class MailEndpoint:
@@ -49,6 +67,11 @@ class Adapters:
 
     def health(self) -> dict[str, str]:
         return {name: breaker.state for name, breaker in self.breakers.items()}
+
+    def provider(self, name: str, credentials: Credentials | None = None) -> ProviderAdapter:
+        """The adapter of ``name``: with the hub's default account, or signed in with a partner's own."""
+        adapter = self.providers[name]
+        return adapter if credentials is None else adapter.signed_in(credentials)
 
     async def close(self) -> None:
         for adapter in self.providers.values():
@@ -67,17 +90,19 @@ def build_adapters(endpoints: dict[str, Endpoint], mail: MailEndpoint | None = N
                                   policy=policy, breaker=breaker)
             providers[name] = FreshAdapter(name, channel, endpoint.account)
         elif PROFILES[name].interface == "rarus_cabinet":
+            credentials = RarusCredentials(endpoint.token, endpoint.partner_code)
             headers = {"Authorization": f"Bearer {endpoint.token}", "X-Partner-Code": endpoint.partner_code}
             providers[name] = RarusAdapter(HttpChannel(name, endpoint.base_url, headers=headers, timeout=timeout,
-                                                       policy=policy, breaker=breaker))
+                                                       policy=policy, breaker=breaker), credentials)
     channel = MailChannel(mail.host, mail.port, mail.sender, policy=policy) if mail else None
     return Adapters(providers, channel, breakers)
 
 
 __all__ = [
     "AccessHandle", "AccessRequest", "AccessStatus", "AdapterError", "Adapters", "ProviderSubscription", "SubscriptionOrder", "CertificateRequest", "CircuitBreaker",
-    "CircuitOpen", "DEFAULT_LIMITS", "DEFAULT_POLICY", "DEFAULT_TIMEOUT", "Endpoint", "FreshAdapter", "HttpChannel",
-    "MailChannel", "MailEndpoint", "Misconfigured", "NotFound", "ProviderAdapter", "RarusAdapter", "Rejected",
+    "CircuitOpen", "Credentials", "DEFAULT_LIMITS", "DEFAULT_POLICY", "DEFAULT_TIMEOUT", "Endpoint", "FreshAdapter",
+    "FreshCredentials", "HttpChannel", "MailChannel", "MailEndpoint", "Misconfigured", "NotFound", "ProviderAdapter",
+    "RarusAdapter", "RarusCredentials", "Rejected",
     "RetryPolicy", "Transient", "User", "build_adapters", "compose_certificate_request", "parse_retry_after",
     "retry_delay", "should_retry", "with_retries",
 ]

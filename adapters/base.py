@@ -46,8 +46,37 @@ class AccessStatus:
     detail: dict[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FreshCredentials:
+    """How one partner signs in at a Service Manager (ext_api): its partner user and its own subscriber number."""
+
+    login: str
+    password: str = field(repr=False)
+    account: int
+
+
+@dataclass(frozen=True)
+class RarusCredentials:
+    """How one partner signs in at its Rarus cabinet: the token and the 4-character partner code (RA-ONB-08)."""
+
+    token: str = field(repr=False)
+    partner_code: str
+
+
+Credentials = FreshCredentials | RarusCredentials
+
+
 class ProviderAdapter(Protocol):
     provider: str
+
+    @property
+    def identity(self) -> str:
+        """The partner account the adapter speaks for (a subscriber number, a Rarus partner code)."""
+        ...
+
+    def signed_in(self, credentials: Credentials) -> ProviderAdapter:
+        """The same adapter — the same pooled client and breaker — speaking for another partner account."""
+        ...
 
     async def request_access(self, request: AccessRequest) -> AccessHandle: ...
 

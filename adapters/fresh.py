@@ -1,10 +1,18 @@
-"""The Service Manager (ext_api) of 1С:Фреш ru/kz and 1С:Медицина."""
+"""The Service Manager (ext_api) of 1С:Фреш ru/kz and 1С:Медицина.
+
+One adapter per provider owns the pooled client; ``signed_in(credentials)`` gives a view of it that
+speaks for one partner account (its Basic-auth user and ``auth.account``) on every call. Nothing is
+adopted from the provider on the strength of an e-mail alone: an invitation or a subscriber must be
+this account's and carry the customer's ИНН (БИН/ИИН in Kazakhstan), or the step is refused.
+"""
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from .base import AccessHandle, AccessRequest, AccessStatus, ProviderSubscription, SubscriptionOrder
+from providers import PROFILES
+
+from .base import AccessHandle, AccessRequest, AccessStatus, Credentials, FreshCredentials, ProviderSubscription, SubscriptionOrder
 from .errors import Misconfigured, NotFound, Rejected, Transient
 from .http import HttpChannel
 
@@ -12,16 +20,44 @@ EXECUTE = "/a/adm/hs/ext_api/execute"
 SUCCESS = {10200, 10201, 10240}
 IN_PROGRESS = 10202
 LIVE_INVITATION = ("sent", "activated")
+CONFLICT = "owner_conflict"
+TAX_LABEL = {"inn": "ИНН", "bin_iin": "БИН/ИИН"}
+
+
+def tax_field(provider: str) -> str:
+    """The card field that identifies the organisation at this provider: БИН/ИИН in Kazakhstan, else ИНН."""
+    profile = PROFILES.get(provider)
+    return "bin_iin" if profile is not None and "bin_iin" in profile.card_fields else "inn"
+
+
+def _same(a: Any, b: Any) -> bool:
+    return str(a or "").strip() == str(b or "").strip()
 
 
 class FreshAdapter:
-    def __init__(self, provider: str, channel: HttpChannel, account: int) -> None:
-        self.provider, self.channel, self.account = provider, channel, account
+    def __init__(self, provider: str, channel: HttpChannel, account: int, *, auth: tuple[str, str] | None = None,
+                 owns_channel: bool = True) -> None:
+        self.provider, self.channel, self.account, self.auth = provider, channel, account, auth
+        self.owns_channel = owns_channel
+        self.tax_field = tax_field(provider)
+
+    @property
+    def identity(self) -> str:
+        return str(self.account)
+
+    def signed_in(self, credentials: Credentials) -> FreshAdapter:
+        """This adapter's pooled client, signed in as another partner account (nothing new to close)."""
+        if not isinstance(credentials, FreshCredentials):
+            raise Misconfigured(f"{self.provider}: Service Manager credentials are a login, password and account",
+                                provider=self.provider)
+        return FreshAdapter(self.provider, self.channel, credentials.account,
+                            auth=(credentials.login, credentials.password), owns_channel=False)
 
     async def execute(self, method: str, *, mutating: bool = False, **params: Any) -> dict[str, Any]:
         """One call in the ext_api envelope; its answer code mapped onto the error tree."""
         body = {"general": {"type": "usr", "method": method, "version": 1}, "auth": {"account": self.account}, **params}
-        response = await self.channel.send("POST", EXECUTE, mutating=mutating, json=body)
+        auth = {"auth": self.auth} if self.auth is not None else {}
+        response = await self.channel.send("POST", EXECUTE, mutating=mutating, json=body, **auth)
         try:
             data = response.json()
             general = data["general"]
@@ -38,19 +74,38 @@ class FreshAdapter:
             raise Misconfigured(message, provider=self.provider, code=code)
         raise Rejected(message, provider=self.provider, code=code, rule=general.get("rule"))
 
+    def _conflict(self, message: str) -> Rejected:
+        return Rejected(f"{self.provider}: {message}", provider=self.provider, code=CONFLICT)
+
+    def _adoptable(self, invitation: dict[str, Any], request: AccessRequest) -> None:
+        """A live invitation to the customer's e-mail is adopted only if it is this account's and names
+        the customer's ИНН/БИН; anything else is a refusal naming the conflict."""
+        account = invitation.get("partner_account")
+        if account is not None and account != self.account:
+            raise self._conflict("an invitation to this e-mail exists for another partner account; it is not adopted")
+        theirs = invitation.get(self.tax_field) or (invitation.get("fields") or {}).get("inn")
+        if not _same(theirs, request.inn):
+            label = TAX_LABEL[self.tax_field]
+            raise self._conflict(f"an invitation to this e-mail exists for another subscriber/{label} than the "
+                                 f"customer's ({request.inn or 'none'}); it is not adopted")
+
     async def request_access(self, request: AccessRequest) -> AccessHandle:
-        """Invite the customer — unless an invitation to that e-mail is already live (a lost answer
-        to an earlier try), which is then returned instead of sending a second one."""
+        """Invite the customer — unless an invitation to that e-mail, from this account and for this
+        ИНН/БИН, is already live (a lost answer to an earlier try): that one is returned instead of
+        sending a second one. A live invitation to the e-mail for another organisation is refused."""
         owner = request.owner
         params = {"email": owner.email, "user_name": owner.name, "phone": owner.phone or request.phone,
-                  "organisation": request.customer_name, "inn": request.inn, "timezone": request.timezone}
+                  "organisation": request.customer_name, self.tax_field: request.inn, "timezone": request.timezone}
         if request.tariff:
             params["tariff"] = request.tariff
 
         async def attempt() -> AccessHandle:
             existing = await self.execute("invitation/list", email=owner.email)
             for invitation in existing.get("invitations", []):
-                if invitation["status"] in LIVE_INVITATION and (not request.tariff or invitation["tariff"] == request.tariff):
+                if invitation["status"] not in LIVE_INVITATION:
+                    continue
+                self._adoptable(invitation, request)
+                if not request.tariff or invitation["tariff"] == request.tariff:
                     return AccessHandle(str(invitation["id"]), reused=True)
             sent = await self.execute("invitation/send", mutating=True, **{k: v for k, v in params.items() if v is not None})
             return AccessHandle(str(sent["invitation"]["id"]))
@@ -83,6 +138,7 @@ class FreshAdapter:
         kind = {"main": "main", "upgrade": "upgrade"}.get(order.kind, "enhanced")
 
         async def attempt() -> ProviderSubscription:
+            await self._same_organisation(order)
             if order.card:
                 await self.execute("account/customers/update_attached_info", subscriber=order.subscriber, card=order.card)
             listed = await self.execute("account/customer_subscriptions/list", subscriber=order.subscriber)
@@ -94,6 +150,17 @@ class FreshAdapter:
             return _subscription(made["subscription"])
 
         return await self.channel.call(attempt)
+
+    async def _same_organisation(self, order: SubscriptionOrder) -> None:
+        """The subscriber at the provider must be the customer's organisation: a card there with another
+        ИНН/БИН is another organisation's, and is neither overwritten nor given a subscription."""
+        card = (await self.execute("account/customers/attached_info", subscriber=order.subscriber)).get("card") or {}
+        theirs, ours = card.get(self.tax_field), order.card.get(self.tax_field)
+        if theirs not in (None, "") and not _same(theirs, ours):
+            label = TAX_LABEL[self.tax_field]
+            raise self._conflict(f"subscriber {order.subscriber} at the provider has another {label} than the "
+                                 f"customer's card ({ours or 'none'}); its card is not overwritten and no "
+                                 f"subscription is added")
 
     async def correct(self, number: int, start: str | None, months: int | None) -> dict[str, Any]:
         """Self-correction within the provider's window (FR-SUB-12); setting the same values twice is harmless."""
@@ -122,7 +189,8 @@ class FreshAdapter:
         return await self.channel.call(attempt)
 
     async def close(self) -> None:
-        await self.channel.close()
+        if self.owns_channel:
+            await self.channel.close()
 
 
 def _subscription(s: dict[str, Any], reused: bool = False) -> ProviderSubscription:

@@ -14,12 +14,15 @@ from pricing import Catalog, load_catalogs
 
 from .api import ROUTES
 from .api.deps import provide_session
-from .auth import authentication, rate_limit
+from .auth import authentication
 from .clock import Clock, SystemClock
 from .db import Database
 from .errors import EXCEPTION_HANDLERS
+from .openapi import ProblemResponses
+from .input_guard import MAX_BODY, check_input
 from .runtime import build_adapters_from, build_onboarding, build_subscriptions, build_transfers, build_worker
 from .services import PricingService
+from .services.credentials import Vault
 from .services.idempotency import purge
 from .settings import Settings
 
@@ -43,11 +46,13 @@ def create_app(
     subscriptions = build_subscriptions(settings, pricing)
     transfers = build_transfers(pricing)
     outbound = adapters or build_adapters_from(settings)
+    vault = Vault.from_settings(settings)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
 
     async def start(app: Litestar) -> None:
         app.state.db, app.state.adapters = db, outbound
+        app.state.vault = vault  # provider credentials, encrypted at rest (services/credentials.py)
         await db.upgrade()
         await purge(db.sessions, timedelta(hours=settings.idempotency_hours))
         if settings.worker_in_process:
@@ -69,10 +74,13 @@ def create_app(
             "transfers": Provide(lambda: transfers, sync_to_thread=False, use_cache=True),
             "session": Provide(provide_session),
         },
-        middleware=[rate_limit(settings.rate_limit_per_minute).middleware, authentication()],
+        middleware=[authentication(settings.rate_limit_per_minute, settings.auth_failures_per_minute)],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=check_input,
+        request_max_body_size=MAX_BODY,
         on_startup=[start],
         on_shutdown=[shutdown],
+        plugins=[ProblemResponses()],  # the problem-details answers of every /api/v1 operation in the schema
         openapi_config=OpenAPIConfig(
             title="Reseller hub",
             version="0.1.0",

@@ -10,6 +10,8 @@
     hub catalog PROVIDER             the loaded catalog, as GET /api/v1/catalog/{provider}
     hub db upgrade                   bring the database's schema up to date
     hub partner create NAME          a new partner; its id on the last line
+    hub partner credentials PARTNER_ID PROVIDER (--login L --password P|- --account N | --token T|- --partner-code C | --clear)
+                                     the partner's own account at a provider (secrets stored encrypted, never shown)
     hub key create PARTNER_ID --role operator|viewer|admin   a new API key, alone on the last line, shown once
     hub key revoke KEY_ID
 
@@ -35,7 +37,8 @@ from pricing import CatalogError, PricingError, QuoteRequest, SubscriptionPriceR
 from .caller import ROLES, Caller
 from .clock import SystemClock
 from .db import Database
-from .problems import from_error, from_msgspec, problem
+from .input_guard import decode_body
+from .problems import from_error, problem
 from .services import partners
 from .settings import Settings
 
@@ -136,9 +139,8 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _report_weekly(args: argparse.Namespace) -> int:
-    from providers.tables import to_csv, to_xlsx
-
     from .services import reports
+    from .services.spreadsheet import to_csv, to_xlsx
 
     async def digest(session: AsyncSession):
         week = args.week or reports.current_week(SystemClock().today())
@@ -163,9 +165,9 @@ def _compute(args: argparse.Namespace) -> int:
 
     request_type = QuoteRequest if args.command == "quote" else SubscriptionPriceRequest
     try:
-        request = msgspec.json.decode(_read(args.file), type=request_type)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-        _emit(from_msgspec(exc), sys.stderr)
+        request = decode_body(_read(args.file), request_type)
+    except PricingError as exc:
+        _emit(from_error(exc), sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
         _emit(problem(400, "Unreadable input", str(exc)), sys.stderr)
@@ -218,6 +220,37 @@ def _partner_create(args: argparse.Namespace) -> int:
     partner = _with_database(_settings(args), lambda s: partners.create_partner(s, args.name))
     print(f"partner {partner.name!r} created; its id:")
     print(partner.id)
+    return 0
+
+
+def _partner_credentials(args: argparse.Namespace) -> int:
+    """Set (or with --clear forget) a partner's own provider account; a secret given as '-' is read from stdin."""
+    from .exceptions import InvalidField
+    from .problems import split_validation
+    from .schemas.credentials import CredentialsIn
+    from .services import credentials
+    from .services.credentials import Vault
+
+    settings = _settings(args)
+    caller = Caller(args.partner_id, None, "admin")
+
+    def secret(value: str | None) -> str | None:
+        return sys.stdin.readline().rstrip("\r\n") if value == "-" else value
+
+    async def work(session: AsyncSession):
+        await partners.get_partner(session, args.partner_id)
+        if args.clear:
+            await credentials.remove(session, caller, args.provider)
+            return await credentials.read(session, caller, args.provider)
+        try:
+            data = msgspec.convert({"login": args.login, "password": secret(args.password), "account": args.account,
+                                    "token": secret(args.token), "partner_code": args.partner_code}, CredentialsIn)
+        except msgspec.ValidationError as exc:
+            field, message = split_validation(exc)
+            raise InvalidField(field, message) from None
+        return await credentials.store(session, caller, Vault.from_settings(settings), args.provider, data)
+
+    _emit(_with_database(settings, work))
     return 0
 
 
@@ -289,6 +322,16 @@ def parser() -> argparse.ArgumentParser:
     create = partner.add_parser("create", help="create a partner; prints its id on the last line")
     create.add_argument("name")
     create.set_defaults(run=_partner_create)
+    own = partner.add_parser("credentials", help="the partner's own account at a provider (write-only)")
+    own.add_argument("partner_id")
+    own.add_argument("provider", help="fresh_ru, fresh_kz, medicine (login, password, account) or rarus (token, partner code)")
+    own.add_argument("--login")
+    own.add_argument("--password", help="the password, or - to read it from standard input")
+    own.add_argument("--account", type=int, help="the partner's own subscriber number at the Service Manager")
+    own.add_argument("--token", help="the Rarus cabinet token, or - to read it from standard input")
+    own.add_argument("--partner-code", help="the Rarus partner code (RA-ONB-08: 320 is written 0320)")
+    own.add_argument("--clear", action="store_true", help="forget them: the hub's default account applies again")
+    own.set_defaults(run=_partner_credentials)
     key = commands.add_parser("key", help="API keys").add_subparsers(dest="key_command", required=True)
     key_create = key.add_parser("create", help="create an API key; prints it alone on the last line, once")
     key_create.add_argument("partner_id")

@@ -10,6 +10,7 @@ from pricing import Catalog
 
 from .clock import Clock
 from .db import Database
+from .services.credentials import Vault
 from .services.enrollments import Onboarding
 from .services.pricing import PricingService
 from .services.subscriptions import Subscriptions
@@ -19,6 +20,8 @@ from .worker import Worker, WorkerSettings
 
 
 def build_adapters_from(settings: Settings) -> Adapters:
+    """One pooled adapter per provider, signed in with the hub's default (demo) account; the worker signs
+    each call in with the calling partner's own credentials where it stored some (services/credentials.py)."""
     endpoints = {
         provider: Endpoint(url, settings.fresh_login, settings.fresh_password, settings.fresh_account,
                            settings.rarus_token, settings.rarus_partner_code)
@@ -54,4 +57,4 @@ def build_worker(settings: Settings, db: Database, adapters: Adapters, onboardin
         mail_from=settings.mail_from,
     )
     return Worker(db, adapters, onboarding, subscriptions, transfers or Transfers(subscriptions.pricing),
-                  worker_settings, clock)
+                  worker_settings, clock, vault=Vault.from_settings(settings))

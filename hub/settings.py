@@ -14,6 +14,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_DATA_DIR = Path("var")
 DEFAULT_RATE_LIMIT = 600  # requests per minute per API key
+DEFAULT_AUTH_FAILURES = 20  # failed authentications per minute per client address
 DEFAULT_IDEMPOTENCY_HOURS = 48
 # by default the hub talks to the provider sandboxes of `hub up`
 DEFAULT_PROVIDER_URLS = {p: f"http://{SANDBOX_HOST}:{SANDBOX_PORTS[p]}" for p in PROVIDERS}
@@ -31,6 +32,7 @@ class Settings:
     host: str = DEFAULT_HOST  # HUB_HOST
     port: int = DEFAULT_PORT  # HUB_PORT
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT  # HUB_RATE_LIMIT_PER_MINUTE
+    auth_failures_per_minute: int = DEFAULT_AUTH_FAILURES  # HUB_AUTH_FAILURES_PER_MINUTE
     idempotency_hours: int = DEFAULT_IDEMPOTENCY_HOURS  # HUB_IDEMPOTENCY_HOURS (at least 24)
     provider_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROVIDER_URLS))  # HUB_<PROVIDER>_URL
     fresh_login: str = "partner"  # HUB_FRESH_LOGIN: the partner user of the Service Manager
@@ -38,6 +40,7 @@ class Settings:
     fresh_account: int = 48  # HUB_FRESH_ACCOUNT: the partner's own subscriber number
     rarus_token: str = "sandbox-token"  # HUB_RARUS_TOKEN
     rarus_partner_code: str = "0320"  # HUB_RARUS_PARTNER_CODE (4 characters, RA-ONB-08)
+    secret_key: str = field(default="", repr=False)  # HUB_SECRET_KEY: Fernet key(s) for stored provider credentials
     smtp_host: str = SANDBOX_HOST  # HUB_SMTP_HOST: the relay for e-mail channels (the sandbox desk by default)
     smtp_port: int = SANDBOX_PORTS["medicine_smtp"]  # HUB_SMTP_PORT
     mail_from: str = "hub@partner.local"  # HUB_MAIL_FROM: where providers answer
@@ -63,6 +66,7 @@ class Settings:
             host=env.get("HUB_HOST", DEFAULT_HOST),
             port=int(env.get("HUB_PORT", DEFAULT_PORT)),
             rate_limit_per_minute=int(env.get("HUB_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT)),
+            auth_failures_per_minute=int(env.get("HUB_AUTH_FAILURES_PER_MINUTE", DEFAULT_AUTH_FAILURES)),
             idempotency_hours=int(env.get("HUB_IDEMPOTENCY_HOURS", DEFAULT_IDEMPOTENCY_HOURS)),
             provider_urls={p: env.get(f"HUB_{p.upper()}_URL", url) for p, url in DEFAULT_PROVIDER_URLS.items()},
             fresh_login=env.get("HUB_FRESH_LOGIN", "partner"),
@@ -70,6 +74,7 @@ class Settings:
             fresh_account=int(env.get("HUB_FRESH_ACCOUNT", 48)),
             rarus_token=env.get("HUB_RARUS_TOKEN", "sandbox-token"),
             rarus_partner_code=env.get("HUB_RARUS_PARTNER_CODE", "0320"),
+            secret_key=env.get("HUB_SECRET_KEY", ""),
             smtp_host=env.get("HUB_SMTP_HOST", SANDBOX_HOST),
             smtp_port=int(env.get("HUB_SMTP_PORT", SANDBOX_PORTS["medicine_smtp"])),
             mail_from=env.get("HUB_MAIL_FROM", "hub@partner.local"),

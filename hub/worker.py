@@ -2,6 +2,9 @@
 
 Started by `hub worker`, and inside `hub serve` in the embedded default. Several may run on one
 PostgreSQL; each row is leased to one worker at a time (see services/outbox.py).
+
+Every provider call speaks for the partner whose operation it is: with that partner's own
+credentials (services/credentials.py), or the hub's default account when it stored none.
 """
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from adapters import (
     AccessHandle,
     AccessRequest,
@@ -22,6 +27,7 @@ from adapters import (
     CertificateRequest,
     FreshAdapter,
     RarusAdapter,
+    Rejected,
     RetryPolicy,
     SubscriptionOrder,
     Transient,
@@ -29,11 +35,13 @@ from adapters import (
     compose_certificate_request,
     retry_delay,
 )
+from adapters.mail import compose_mail
 from pricing import MOSCOW
 
 from .clock import Clock, SystemClock
-from .db import Customer, Database, Operation, OperationAttempt, Subscription
-from .services import mailbox, outbox
+from .db import Customer, Database, Enrollment, Operation, OperationAttempt, Subscription
+from .services import credentials, mailbox, outbox
+from .services.credentials import Vault
 from .services.enrollments import Onboarding
 from .services.reports import NoticeMail, queue_notices
 from .services.subscriptions import CARD_SYNC, Subscriptions
@@ -70,8 +78,9 @@ def _users(payload: dict[str, Any]) -> tuple[User, ...]:
 class Worker:
     def __init__(self, db: Database, adapters: Adapters, onboarding: Onboarding, subscriptions: Subscriptions,
                  transfers: Transfers, settings: WorkerSettings = WorkerSettings(), clock: Clock | None = None,
-                 name: str | None = None) -> None:
+                 name: str | None = None, vault: Vault | None = None) -> None:
         self.db, self.adapters, self.onboarding, self.transfers, self.settings = db, adapters, onboarding, transfers, settings
+        self.vault = vault
         self.clock = clock or SystemClock()
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._swept_at: datetime | None = None
@@ -90,6 +99,26 @@ class Worker:
             "correct": (self._correct, subscriptions),
         }
 
+    # --- whose account --------------------------------------------------------------------------------------
+    async def _adapter(self, operation: Operation) -> Any:
+        """The provider's adapter signed in as the operation's partner (its own account, or the default)."""
+        async with self.db.reads() as session:
+            own = await credentials.signed_in_as(session, self.vault, operation.partner_id, operation.provider)
+        return self.adapters.provider(operation.provider, own)
+
+    async def _not_anothers(self, operation: Operation, adapter: Any, column: Any, value: str, what: str) -> None:
+        """Partners who share one provider account (the hub's default) see each other's objects there:
+        what another partner's enrollment on that same account already holds is never adopted."""
+        async with self.db.reads() as session:
+            holders = set(await session.scalars(select(Enrollment.partner_id).where(
+                Enrollment.provider == operation.provider, column == value,
+                Enrollment.partner_id != operation.partner_id, Enrollment.state != "cancelled")))
+            stored = await credentials.accounts_at(session, operation.provider, holders)
+        default = self.adapters.providers[operation.provider].identity
+        if any(stored.get(holder, default) == adapter.identity for holder in holders):
+            raise Rejected(f"{operation.provider}: the {what} {value} found at the provider is another partner's "
+                           f"customer's; it is not adopted", provider=operation.provider, code="owner_conflict")
+
     # --- the steps ------------------------------------------------------------------------------------------
     async def _request_certificates(self, operation: Operation) -> Outcome:
         payload = operation.payload
@@ -106,13 +135,20 @@ class Worker:
         request = AccessRequest(p["customer_name"], _users(p), p.get("tariff"), p.get("inn"), p.get("phone"),
                                 p.get("timezone", "Europe/Moscow"), tuple(p.get("products") or ()), p.get("partner_code"),
                                 p.get("partner_name"))
-        handle = await self.adapters.providers[operation.provider].request_access(request)
+        adapter = await self._adapter(operation)
+        handle = await adapter.request_access(request)
+        if handle.reused:
+            await self._not_anothers(operation, adapter, Enrollment.reference, handle.reference,
+                                     "invitation or trial request")
         return Outcome(OK, {"reference": handle.reference, "reused": handle.reused})
 
     async def _poll_access(self, operation: Operation) -> Outcome:
-        status = await self.adapters.providers[operation.provider].access_status(AccessHandle(operation.payload["reference"]))
+        adapter = await self._adapter(operation)
+        status = await adapter.access_status(AccessHandle(operation.payload["reference"]))
         if not status.active:
             return Outcome(WAITING)
+        if status.account:
+            await self._not_anothers(operation, adapter, Enrollment.account, status.account, "account")
         return Outcome(OK, {"account": status.account, "trial_end": status.trial_end.isoformat() if status.trial_end else None})
 
     async def _subscription(self, operation: Operation) -> tuple[Subscription, Subscription | None, Customer]:
@@ -128,8 +164,9 @@ class Worker:
         row, main, customer = await self._subscription(operation)
         if main is not None and main.provider_number is None:
             raise Transient("the main subscription is not at the provider yet", retry_after=1.0)
-        adapter = self.adapters.providers[operation.provider]
+        adapter = await self._adapter(operation)
         assert isinstance(adapter, FreshAdapter)
+        await self._not_anothers(operation, adapter, Enrollment.account, str(operation.payload["account"]), "subscriber")
         order = SubscriptionOrder(
             subscriber=int(operation.payload["account"]), kind=row.kind, tariff=row.tariff_code or row.tariff,
             start=row.start, months=row.months_charged if row.kind == "main" else None, quantity=row.quantity,
@@ -144,37 +181,36 @@ class Worker:
         """An e-mail of the outbox: a request to a provider's mailbox (RULES §5) or a customer notice."""
         if self.adapters.mail is None:
             return Outcome(REJECTED, error="no SMTP relay is configured for e-mail channels")
-        message = EmailMessage()
-        message["From"], message["To"] = self.settings.mail_from, operation.payload["to"]
-        message["Subject"], message["Message-ID"] = operation.payload["subject"], operation.message_id or ""
-        message.set_content(operation.payload["body"])
+        message = compose_mail(self.settings.mail_from, operation.payload["to"], operation.payload["subject"],
+                               operation.payload["body"], operation.message_id or "")  # one line per value
         return Outcome(OK, {"message_id": await self.adapters.mail.send(message)})
 
     async def _correct(self, operation: Operation) -> Outcome:
         row, _, _ = await self._subscription(operation)
-        adapter = self.adapters.providers[operation.provider]
+        adapter = await self._adapter(operation)
         assert isinstance(adapter, FreshAdapter) and row.provider_number is not None
         return Outcome(OK, await adapter.correct(int(row.provider_number), operation.payload.get("start"),
                                                  operation.payload.get("months")))
 
     async def _prolong(self, operation: Operation) -> Outcome:
         row, _, _ = await self._subscription(operation)
-        adapter = self.adapters.providers[operation.provider]
+        adapter = await self._adapter(operation)
         assert isinstance(adapter, FreshAdapter) and row.provider_number is not None
         return Outcome(OK, await adapter.prolong(int(row.provider_number)))
 
     async def _rarus_order(self, operation: Operation) -> Outcome:
         row, _, _ = await self._subscription(operation)
-        adapter = self.adapters.providers["rarus"]
+        adapter = await self._adapter(operation)
         assert isinstance(adapter, RarusAdapter)
         login = operation.payload["account"]
+        await self._not_anothers(operation, adapter, Enrollment.account, str(login), "client")
         if operation.kind == "rarus_convert":
             return Outcome(OK, await adapter.convert(login, row.seat_plan or [], row.months_charged))
         return Outcome(OK, await adapter.change(login, row.seat_plan or []))
 
     async def _poll_payment(self, operation: Operation) -> Outcome:
         row, _, _ = await self._subscription(operation)
-        adapter = self.adapters.providers["rarus"]
+        adapter = await self._adapter(operation)
         assert isinstance(adapter, RarusAdapter)
         client = await adapter.client(operation.payload["account"])
         paid = client["status"] == "paying" and client["seat_plan"] == row.seat_plan and not client.get("pending_change")

@@ -1,5 +1,6 @@
 """HTTP controllers: parse, call one service method, return a msgspec Struct."""
 from .catalog import CatalogController
+from .credentials import CredentialsController
 from .customers import CustomersController
 from .enrollments import EnrollmentsController, EventsController, OperationsController
 from .health import health
@@ -11,6 +12,6 @@ from .transfers import TransfersController
 
 ROUTES = [health, QuotesController, PricesController, CatalogController, CustomersController, PartnerController,
           AuditController, EnrollmentsController, OperationsController, EventsController, SubscriptionsController,
-          ReportsController, TransfersController]
+          ReportsController, TransfersController, CredentialsController]
 
 __all__ = ["ROUTES"]

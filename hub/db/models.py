@@ -94,7 +94,7 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(100))
     resource: Mapped[str] = mapped_column(String(50))
     resource_id: Mapped[str] = mapped_column(String(36))
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
     before: Mapped[dict[str, Any] | None] = mapped_column(StructJSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(StructJSON, nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -272,3 +272,19 @@ class NoticeSent(Base):
     message_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ProviderCredential(Base):
+    """A partner's own account at one provider. ``account`` is not secret (the Service Manager subscriber
+    number, or the Rarus partner code); ``secret`` is the Fernet token of the login/password or the token."""
+
+    __tablename__ = "provider_credentials"
+    __table_args__ = (UniqueConstraint("partner_id", "provider", name="uq_provider_credentials_partner_provider"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    account: Mapped[str] = mapped_column(String(100))
+    secret: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -50,7 +50,8 @@ class ServiceManagerMock:
 async def test_invitation_is_sent_once_when_its_answer_was_lost():
     sm = ServiceManagerMock({
         "invitation/list": [envelope(invitations=[]),
-                            envelope(invitations=[{"id": 7, "status": "sent", "tariff": "x", "email": "buh@romashka.ru"}])],
+                            envelope(invitations=[{"id": 7, "status": "sent", "tariff": "x", "email": "buh@romashka.ru",
+                                                        "inn": "7707083893"}])],
         "invitation/send": [httpx.ReadError("connection dropped after the invitation was made")],
     })
     respx.post(EXECUTE).mock(side_effect=sm)
@@ -123,7 +124,8 @@ async def test_rarus_trial_request_looks_first_and_speaks_its_headers():
     base = "http://rarus.test"
     listed = respx.get(base + "/api/v1/trial-requests").mock(side_effect=[
         httpx.Response(200, json={"requests": []}),
-        httpx.Response(200, json={"requests": [{"id": 3, "status": "processing"}]}),
+        httpx.Response(200, json={"requests": [{"id": 3, "status": "processing", "partner": "0320",
+                                                "customer": {"inn": "7707083893", "email": "buh@romashka.ru"}}]}),
     ])
     made = respx.post(base + "/api/v1/trial-requests").mock(side_effect=httpx.RemoteProtocolError("dropped"))
     channel = HttpChannel("rarus", base, headers={"Authorization": "Bearer t", "X-Partner-Code": "0320"}, policy=FAST,
@@ -142,7 +144,8 @@ async def test_an_unanswered_invitation_is_given_time_to_land_before_looking_aga
     sleeps = Sleeps()
     sm = ServiceManagerMock({
         "invitation/list": [envelope(invitations=[]),
-                            envelope(invitations=[{"id": 5, "status": "sent", "tariff": "x", "email": "buh@romashka.ru"}])],
+                            envelope(invitations=[{"id": 5, "status": "sent", "tariff": "x", "email": "buh@romashka.ru",
+                                                        "inn": "7707083893"}])],
         "invitation/send": [httpx.ReadTimeout("no answer in time; the provider may still be working")],
     })
     respx.post(EXECUTE).mock(side_effect=sm)

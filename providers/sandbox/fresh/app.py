@@ -4,6 +4,10 @@ Every call: POST /a/adm/hs/ext_api/execute (or .../execute/<group>/<name>), HTTP
 body {"general": {"type": "usr", "method": "<group/name>", "version": N},
       "auth": {"account": <partner subscriber number>}, ...parameters}.
 Answer: HTTP 200, {"general": {"error": bool, "response": code, "message": str}, ...data}.
+
+The Basic-auth login names one of the sandbox's partner accounts (``POST /_control/partners``
+adds one) and ``auth.account`` must be that partner's number; each account sees and changes
+only its own invitations, subscribers and subscriptions.
 """
 from __future__ import annotations
 
@@ -24,14 +28,14 @@ from ..control import control_router
 from ..faults import Fault, FaultPlan
 from ...tables import CSV_MEDIA, XLSX_MEDIA, to_csv, to_xlsx
 from ..wire import with_faults
-from .state import FreshSandboxState, Refusal, bad
+from .state import FreshPartner, FreshSandboxState, Refusal, bad
 
 EXECUTE = "/a/adm/hs/ext_api/execute"
 OK, CREATED = 10200, 10201
 STATEMENT_COLUMNS = ("subscription", "subscriber", "tariff", "period_start", "period_end", "retail", "discount_percent",
                      "amount")
 
-Method = Callable[[FreshSandboxState, dict[str, Any]], tuple[int, dict[str, Any]]]
+Method = Callable[[FreshSandboxState, FreshPartner, dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
 def _subscriber_out(state: FreshSandboxState, number: int) -> dict[str, Any]:
@@ -40,48 +44,51 @@ def _subscriber_out(state: FreshSandboxState, number: int) -> dict[str, Any]:
             "trial_start": s.trial_start, "trial_end": s.trial_end, "invitation": s.invitation}
 
 
-def _card(state: FreshSandboxState, number: Any) -> dict[str, Any]:
-    subscriber = state.subscriber(number)
+def _card(state: FreshSandboxState, who: FreshPartner, number: Any) -> dict[str, Any]:
+    subscriber = state.subscriber(number, who)
     return {"subscriber": subscriber.number, "card": subscriber.card, "missing": state.card_missing(subscriber)}
 
 
-def _invitations(state: FreshSandboxState, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    state.tick()
-    email = str(params.get("email") or "").lower()
-    return OK, {"invitations": [asdict(i) for i in state.invitations.values() if not email or i.email == email]}
+def _invitations(state: FreshSandboxState, who: FreshPartner, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    email = str(params.get("email") or "").strip().lower()
+    return OK, {"invitations": [asdict(i) for i in state.invitations_of(who, email)]}
 
 
-def _customers(state: FreshSandboxState, _: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    state.tick()
-    return OK, {"customers": [_subscriber_out(state, n) for n in state.subscribers]}
+def _customers(state: FreshSandboxState, who: FreshPartner, _: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    return OK, {"customers": [_subscriber_out(state, s.number) for s in state.subscribers_of(who)]}
 
 
-def _subs(state: FreshSandboxState, params: dict[str, Any]) -> list[dict[str, Any]]:
-    subscriber = params.get("subscriber")
-    return [asdict(s) for s in state.subscriptions.values() if subscriber is None or str(s.subscriber) == str(subscriber)]
+def _subs(state: FreshSandboxState, who: FreshPartner, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [asdict(s) for s in state.subscriptions_of(who, params.get("subscriber"))]
 
 
 METHODS: dict[str, Method] = {
-    "invitation/send": lambda st, p: (CREATED, {"invitation": asdict(st.send_invitation(p))}),
+    "invitation/send": lambda st, w, p: (CREATED, {"invitation": asdict(st.send_invitation(p, w))}),
     "invitation/list": _invitations,
-    "invitation/info": lambda st, p: (OK, {"invitation": asdict(st.invitation(int(p.get("id", 0))))}),
-    "invitation/block": lambda st, p: (OK, {"invitation": asdict(st.block_invitation(int(p.get("id", 0))))}),
+    "invitation/info": lambda st, w, p: (OK, {"invitation": asdict(st.invitation(int(p.get("id", 0)), w))}),
+    "invitation/block": lambda st, w, p: (OK, {"invitation": asdict(st.block_invitation(int(p.get("id", 0)), w))}),
     "account/customers/list": _customers,
-    "account/customers/info": lambda st, p: (OK, {"customer": _subscriber_out(st, st.subscriber(p.get("subscriber")).number)}),
-    "account/customers/attached_info": lambda st, p: (OK, _card(st, p.get("subscriber"))),
-    "account/customers/update_attached_info": lambda st, p: (
-        OK, _card(st, st.update_card(p.get("subscriber"), dict(p.get("card") or {})).number)),
-    "account/customer_subscriptions/list": lambda st, p: (OK, {"subscriptions": _subs(st, {"subscriber": st.subscriber(p.get("subscriber")).number})}),
-    "account/customer_subscriptions/info": lambda st, p: (OK, {"subscription": asdict(st.subscription(p.get("subscription")))}),
-    "account/customer_subscriptions/create": lambda st, p: (CREATED, {"subscription": asdict(st.create_main(p))}),
-    "account/customer_subscriptions/create_enhanced": lambda st, p: (CREATED, {"subscription": asdict(st.create_addon(p))}),
-    "account/customer_subscriptions/create_upgrade": lambda st, p: (CREATED, {"subscription": asdict(st.create_upgrade(p))}),
-    "account/customer_subscriptions/renew": lambda st, p: (CREATED, {"subscription": asdict(st.renew(p))}),
-    "account/customer_subscriptions/prolong": lambda st, p: (OK, {"subscription": asdict(st.prolong(p))}),
-    "account/customer_subscriptions/update": lambda st, p: (OK, {"subscription": asdict(st.correct(p))}),
-    "subscription/info": lambda st, p: (OK, {"subscription": asdict(st.subscription(p.get("subscription")))}),
-    "subscription/list": lambda st, p: (OK, {"subscriptions": _subs(st, p)}),
-    "tenant/list": lambda st, p: (OK, {"tenants": [{"application": a} for a in st.applications(st.subscriber(p.get("subscriber")))]}),
+    "account/customers/info": lambda st, w, p: (
+        OK, {"customer": _subscriber_out(st, st.subscriber(p.get("subscriber"), w).number)}),
+    "account/customers/attached_info": lambda st, w, p: (OK, _card(st, w, p.get("subscriber"))),
+    "account/customers/update_attached_info": lambda st, w, p: (
+        OK, _card(st, w, st.update_card(p.get("subscriber"), dict(p.get("card") or {}), w).number)),
+    "account/customer_subscriptions/list": lambda st, w, p: (
+        OK, {"subscriptions": _subs(st, w, {"subscriber": st.subscriber(p.get("subscriber"), w).number})}),
+    "account/customer_subscriptions/info": lambda st, w, p: (
+        OK, {"subscription": asdict(st.subscription(p.get("subscription"), w))}),
+    "account/customer_subscriptions/create": lambda st, w, p: (CREATED, {"subscription": asdict(st.create_main(p, w))}),
+    "account/customer_subscriptions/create_enhanced": lambda st, w, p: (
+        CREATED, {"subscription": asdict(st.create_addon(p, w))}),
+    "account/customer_subscriptions/create_upgrade": lambda st, w, p: (
+        CREATED, {"subscription": asdict(st.create_upgrade(p, w))}),
+    "account/customer_subscriptions/renew": lambda st, w, p: (CREATED, {"subscription": asdict(st.renew(p, w))}),
+    "account/customer_subscriptions/prolong": lambda st, w, p: (OK, {"subscription": asdict(st.prolong(p, w))}),
+    "account/customer_subscriptions/update": lambda st, w, p: (OK, {"subscription": asdict(st.correct(p, w))}),
+    "subscription/info": lambda st, w, p: (OK, {"subscription": asdict(st.subscription(p.get("subscription"), w))}),
+    "subscription/list": lambda st, w, p: (OK, {"subscriptions": _subs(st, w, p)}),
+    "tenant/list": lambda st, w, p: (
+        OK, {"tenants": [{"application": a} for a in st.applications(st.subscriber(p.get("subscriber"), w))]}),
 }
 
 
@@ -92,15 +99,29 @@ def envelope(code: int, message: str = "OK", rule: str | None = None, **data: An
     return {"general": general, **data}
 
 
-def _authorised(request: Request[Any, Any, Any], state: FreshSandboxState) -> bool:
+def _authorised(request: Request[Any, Any, Any], state: FreshSandboxState) -> FreshPartner | None:
+    """The partner account whose Basic-auth login and password the request carries, or None."""
     scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "basic":
-        return False
+        return None
     try:
         login, _, password = base64.b64decode(encoded).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
-        return False
-    return hmac.compare_digest(login, state.partner.login) and hmac.compare_digest(password, state.partner.password)
+        return None
+    partner = state.partners.get(login)
+    expected = partner.password if partner is not None else "\0"  # the same work for an unknown login
+    if not hmac.compare_digest(password.encode(), expected.encode()) or partner is None:
+        return None
+    return partner
+
+
+class PartnerAccount(msgspec.Struct, forbid_unknown_fields=True):
+    """A partner account of this sandbox: its Basic-auth user and its own subscriber number."""
+
+    account: int
+    login: str
+    password: str
+    standing: PartnerStanding | None = None
 
 
 def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None, extra_control: tuple[Any, ...] = (),
@@ -114,7 +135,8 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
         return envelope(10500 if fault.kind == "error" else 10429, f"sandbox fault: {fault.kind}")
 
     async def execute(request: Request[Any, Any, Any], path_method: str | None) -> Response[Any]:
-        if not _authorised(request, state):
+        who = _authorised(request, state)
+        if who is None:
             return unauthorised
         try:
             body = await request.json()
@@ -124,7 +146,7 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
             return Response(envelope(10400, "the body is a JSON object"))
         general = body.get("general") or {}
         method = path_method or general.get("method")
-        if (body.get("auth") or {}).get("account") != state.partner.account:
+        if (body.get("auth") or {}).get("account") != who.account:
             return Response(envelope(10403, "auth.account is not this partner's subscriber number"))
         handler = METHODS.get(str(method))
         if handler is None:
@@ -133,7 +155,7 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
 
         async def apply() -> Response[Any]:
             try:
-                code, data = handler(state, params)
+                code, data = handler(state, who, params)
             except Refusal as refusal:
                 return Response(envelope(refusal.code, refusal.message, refusal.rule))
             except (TypeError, ValueError) as exc:
@@ -154,12 +176,13 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
 
     @get("/a/adm/hs/ext_api/statements/{name:str}")
     async def statement(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
-        if not _authorised(request, state):
+        who = _authorised(request, state)
+        if who is None:
             return unauthorised
         month, _, fmt = name.partition(".")
         if fmt not in ("csv", "xlsx") or len(month) != 7:
             return Response(envelope(10400, "ask for <YYYY-MM>.csv or <YYYY-MM>.xlsx"), status_code=400)
-        lines = state.statement(month, plan.statements)
+        lines = state.statement(month, plan.statements, who)
         if fmt == "csv":
             return Response(to_csv(STATEMENT_COLUMNS, lines), media_type=CSV_MEDIA)
         return Response(to_xlsx(f"Счет {month}", STATEMENT_COLUMNS, lines), media_type=XLSX_MEDIA)
@@ -173,9 +196,22 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
 
     @post("/partner", status_code=200, sync_to_thread=False)
     def set_standing(data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
+        """The default partner's standing (every account's own standing: ``POST /_control/partners``)."""
         state.partner.standing = msgspec.convert(data, PartnerStanding)
         return {"standing": msgspec.to_builtins(state.partner.standing)}
 
+    @post("/partners", status_code=201, sync_to_thread=False)
+    def add_partner(data: JSONBody[PartnerAccount]) -> dict[str, Any]:
+        """Register another partner account (or change the one with that login): what a second
+        partner's credentials at this Service Manager are."""
+        partner = state.register(FreshPartner(data.account, data.login, data.password,
+                                              data.standing or PartnerStanding()))
+        return {"account": partner.account, "login": partner.login}
+
+    @get("/partners", sync_to_thread=False)
+    def list_partners() -> dict[str, Any]:
+        return {"partners": [{"account": p.account, "login": p.login} for p in state.partners.values()]}
+
     return Litestar([execute_body, execute_path, statement,
-                     control_router(state.clock, plan, activate, set_standing, *extra_control,
-                                    on_clock=on_clock or state.tick)], debug=False)
+                     control_router(state.clock, plan, activate, set_standing, add_partner, list_partners,
+                                    *extra_control, on_clock=on_clock or state.tick)], debug=False)

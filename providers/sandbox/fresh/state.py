@@ -3,6 +3,10 @@
 Rules come from the provider profile (providers/profiles.py) and the pricing
 catalog; prices and discounts from the same engine the hub uses, with the
 partner standing configured in the sandbox.
+
+Several partner accounts can live on one sandbox (``register``): every invitation, subscriber and
+subscription belongs to the account that made it, and another account's is "not found" (10404).
+Methods that act for a partner take ``who``; None means the default partner (``self.partner``).
 """
 from __future__ import annotations
 
@@ -71,6 +75,9 @@ class Invitation:
     status: str = "sent"  # sent → activated | blocked
     subscriber: int | None = None
     activated_at: datetime | None = None
+    partner_account: int = 0  # the partner account that sent it
+    inn: str | None = None  # the organisation's ИНН (ru, medicine) as the invitation named it
+    bin_iin: str | None = None  # or its БИН/ИИН (kz)
 
 
 @dataclass
@@ -82,6 +89,7 @@ class Subscriber:
     trial_end: date
     invitation: int
     promised_days_pending: int = 0
+    partner_account: int = 0  # whose customer it is
 
 
 @dataclass
@@ -104,6 +112,7 @@ class Subscription:
     main: int | None = None
     extended_until: date | None = None
     extension: str | None = None  # "self_extension" | "promised_payment"
+    partner_account: int = 0  # the partner account of its subscriber
 
 
 @dataclass
@@ -118,6 +127,7 @@ class FreshSandboxState:
     def __init__(self, profile: Profile, catalog: Catalog, clock: SandboxClock, partner: FreshPartner,
                  certificates: Any = None, activation_delay: float = 60.0) -> None:
         self.profile, self.catalog, self.clock, self.partner = profile, catalog, clock, partner
+        self.partners: dict[str, FreshPartner] = {partner.login: partner}  # by login: the known partner accounts
         self.engine = FreshEngine(catalog)
         self.certificates = certificates
         self.activation_delay = activation_delay
@@ -145,17 +155,37 @@ class FreshSandboxState:
             if invitation.status == "sent" and invitation.sent_at <= due:
                 self.activate(invitation.id)
 
+    # --- partner accounts -------------------------------------------------------------------------------
+    def register(self, partner: FreshPartner) -> FreshPartner:
+        """Add a partner account (or replace the one with that login); the default partner stays."""
+        if partner.login == self.partner.login:
+            self.partner.account, self.partner.password = partner.account, partner.password
+            self.partner.standing = partner.standing
+            return self.partner
+        self.partners[partner.login] = partner
+        return partner
+
+    def _who(self, who: FreshPartner | None) -> FreshPartner:
+        return who or self.partner
+
     # --- invitations (FAM-ONB-01…03, MED-ONB-04…06) -----------------------------------------------------
-    def send_invitation(self, params: dict[str, Any]) -> Invitation:
+    def send_invitation(self, params: dict[str, Any], who: FreshPartner | None = None) -> Invitation:
+        who = self._who(who)
         missing = [f for f in self.profile.invitation_fields if not params.get(f)]
         if missing:
             raise refuse(self.profile.invitation_rule, f"the invitation lacks: {', '.join(missing)}")
         email = str(params["email"]).strip().lower()
         if self.profile.requires_certificate and not self.certificates.is_issued(email, self.now()):
             raise refuse("MED-ONB-04", f"{email} has no issued Континент-АП certificate: request it first (MED-ONB-02)")
+        self.tick()
+        if any(i.email == email and i.status in ("sent", "activated") and i.partner_account != who.account
+               for i in self.invitations.values()):
+            raise Refusal(10409, "an invitation to this e-mail is live at another partner's account")
         tariff, days = self._trial_tariff(params.get("tariff"))
         invitation = Invitation(self._id("invitation"), email, tariff, days,
-                                {k: params[k] for k in self.profile.invitation_fields if k in params}, self.now())
+                                {k: params[k] for k in self.profile.invitation_fields if k in params}, self.now(),
+                                partner_account=who.account, inn=_text(params.get("inn")),
+                                bin_iin=_text(params.get("bin_iin")))
         self.invitations[invitation.id] = invitation
         return invitation
 
@@ -170,14 +200,20 @@ class FreshSandboxState:
             raise refuse("FAM-ONB-02", f"{tariff.label!r} is a paid tariff; it can never be an invitation's initial tariff")
         return tariff.name, tariff.days or self.profile.trial_days
 
-    def invitation(self, invitation_id: int) -> Invitation:
+    def invitation(self, invitation_id: int, who: FreshPartner | None = None) -> Invitation:
         self.tick()
-        if invitation_id not in self.invitations:
+        found = self.invitations.get(invitation_id)
+        if found is None or found.partner_account != self._who(who).account:
             raise not_found(f"invitation {invitation_id}")
-        return self.invitations[invitation_id]
+        return found
 
-    def block_invitation(self, invitation_id: int) -> Invitation:
-        invitation = self.invitation(invitation_id)
+    def invitations_of(self, who: FreshPartner | None = None, email: str = "") -> list[Invitation]:
+        self.tick()
+        account = self._who(who).account
+        return [i for i in self.invitations.values() if i.partner_account == account and (not email or i.email == email)]
+
+    def block_invitation(self, invitation_id: int, who: FreshPartner | None = None) -> Invitation:
+        invitation = self.invitation(invitation_id, who)
         if invitation.status != "sent":
             raise refuse("FAM-ONB-01", f"invitation {invitation_id} is {invitation.status}; only a pending one can be blocked")
         invitation.status = "blocked"
@@ -193,22 +229,32 @@ class FreshSandboxState:
         start = self.today()
         card = {k: None for k in CARD_KEYS}
         card.update(email=invitation.email, legal_name=invitation.fields.get("organisation"),
-                    inn=invitation.fields.get("inn"), phone=invitation.fields.get("phone"))
+                    inn=invitation.inn or invitation.fields.get("inn"), bin_iin=invitation.bin_iin,
+                    phone=invitation.fields.get("phone"))
         self.subscribers[number] = Subscriber(number, card, invitation.tariff, start,
-                                              start + timedelta(days=invitation.trial_days - 1), invitation.id)
+                                              start + timedelta(days=invitation.trial_days - 1), invitation.id,
+                                              partner_account=invitation.partner_account)
         invitation.status, invitation.subscriber, invitation.activated_at = "activated", number, self.now()
         return invitation
 
     # --- subscribers and their cards (FAM-ONB-04, FR-ONB-02, FK-ONB-02, MED-ONB-08) ---------------------
-    def subscriber(self, number: Any) -> Subscriber:
+    def subscriber(self, number: Any, who: FreshPartner | None = None) -> Subscriber:
         self.tick()
         try:
-            return self.subscribers[int(number)]
+            found = self.subscribers[int(number)]
         except (KeyError, TypeError, ValueError):
             raise not_found(f"subscriber {number}") from None
+        if found.partner_account != self._who(who).account:
+            raise not_found(f"subscriber {number}")
+        return found
 
-    def update_card(self, number: Any, changes: dict[str, Any]) -> Subscriber:
-        subscriber = self.subscriber(number)
+    def subscribers_of(self, who: FreshPartner | None = None) -> list[Subscriber]:
+        self.tick()
+        account = self._who(who).account
+        return [s for s in self.subscribers.values() if s.partner_account == account]
+
+    def update_card(self, number: Any, changes: dict[str, Any], who: FreshPartner | None = None) -> Subscriber:
+        subscriber = self.subscriber(number, who)
         unknown = sorted(set(changes) - set(CARD_KEYS))
         if unknown:
             raise bad(f"unknown card fields: {', '.join(unknown)}")
@@ -221,11 +267,19 @@ class FreshSandboxState:
                 (f == "legal_name" and "@" in str(card[f]))]
 
     # --- subscriptions (RULES §3) -----------------------------------------------------------------------
-    def subscription(self, number: Any) -> Subscription:
+    def subscription(self, number: Any, who: FreshPartner | None = None) -> Subscription:
         try:
-            return self.subscriptions[int(number)]
+            found = self.subscriptions[int(number)]
         except (KeyError, TypeError, ValueError):
             raise not_found(f"subscription {number}") from None
+        if found.partner_account != self._who(who).account:
+            raise not_found(f"subscription {number}")
+        return found
+
+    def subscriptions_of(self, who: FreshPartner | None = None, subscriber: Any = None) -> list[Subscription]:
+        account = self._who(who).account
+        return [s for s in self.subscriptions.values()
+                if s.partner_account == account and (subscriber is None or str(s.subscriber) == str(subscriber))]
 
     def _tariff(self, ref: Any) -> Tariff:
         tariff = self.catalog.tariff(str(ref)) if ref is not None else None
@@ -233,10 +287,10 @@ class FreshSandboxState:
             raise bad(f"unknown tariff {ref!r}")
         return tariff
 
-    def _price(self, **fields: Any):
+    def _price(self, who: FreshPartner, **fields: Any):
         request = msgspec.convert({"provider": self.profile.provider, **fields}, SubscriptionPriceRequest)
         try:
-            return self.engine.price(request, self.partner.standing, self.today())
+            return self.engine.price(request, who.standing, self.today())
         except PricingError as exc:
             raise Refusal(10422, exc.message, exc.rule) from None
 
@@ -245,15 +299,16 @@ class FreshSandboxState:
         subscription = Subscription(
             self._id("subscription"), subscriber.number, tariff.code, tariff.name, kind, price.start, price.end,
             price.months_charged, quantity, price.retail_price, price.discount_percent, price.partner_cost,
-            price.partner_monthly, tariff.monthly, self.now(), main)
+            price.partner_monthly, tariff.monthly, self.now(), main, partner_account=subscriber.partner_account)
         self.subscriptions[subscription.number] = subscription
         return subscription
 
     def _mains(self, subscriber: Subscriber) -> list[Subscription]:
         return [s for s in self.subscriptions.values() if s.subscriber == subscriber.number and s.kind == "main"]
 
-    def create_main(self, params: dict[str, Any]) -> Subscription:
-        subscriber = self.subscriber(params.get("subscriber"))
+    def create_main(self, params: dict[str, Any], who: FreshPartner | None = None) -> Subscription:
+        who = self._who(who)
+        subscriber = self.subscriber(params.get("subscriber"), who)
         tariff = self._tariff(params.get("tariff"))
         if tariff.kind == "trial":
             raise refuse("FAM-ONB-02", f"{tariff.label!r} is an invitation's tariff, not a paid subscription")
@@ -264,7 +319,7 @@ class FreshSandboxState:
         self._no_downgrade(subscriber, tariff, start)
         previous = len([m for m in self._mains(subscriber) if self._tariff(m.tariff_code or m.tariff).same_line(tariff)])
         kind = subscription_kind(previous)
-        price = self._price(kind=kind, tariff=tariff.code or tariff.name, months=params.get("months"), start=start.isoformat(),
+        price = self._price(who, kind=kind, tariff=tariff.code or tariff.name, months=params.get("months"), start=start.isoformat(),
                             customer={"new_to_1c": subscriber.card.get("new_to_1c")})
         customer_price = params.get("customer_price")
         if customer_price is not None and Decimal(str(customer_price)) < price.retail_price:
@@ -284,46 +339,49 @@ class FreshSandboxState:
                 if new_level < current_tariff.level:
                     raise refuse("FAM-SUB-10", f"no downgrade: {current.tariff!r} runs until {current.end.isoformat()}")
 
-    def create_addon(self, params: dict[str, Any]) -> Subscription:
-        main = self._main_of(params)
+    def create_addon(self, params: dict[str, Any], who: FreshPartner | None = None) -> Subscription:
+        who = self._who(who)
+        main = self._main_of(params, who)
         kind = {"sessions": "addon_sessions", "bases": "addon_bases"}.get(str(params.get("kind")))
         if kind is None:
             raise bad("kind is 'sessions' or 'bases'")
         quantity = int(params.get("quantity") or 1)
         tariff = self.catalog.tariffs_of(kind)[0]
-        price = self._price(kind=kind, tariff=tariff.name, start=(_date(params.get("start")) or self.today()).isoformat(),
+        price = self._price(who, kind=kind, tariff=tariff.name,
+                            start=(_date(params.get("start")) or self.today()).isoformat(),
                             quantity=quantity, main={"start": main.start.isoformat(), "end": main.end.isoformat()})
-        return self._store(self.subscriber(main.subscriber), tariff, "enhanced", price, quantity, main.number)
+        return self._store(self.subscriber(main.subscriber, who), tariff, "enhanced", price, quantity, main.number)
 
-    def create_upgrade(self, params: dict[str, Any]) -> Subscription:
-        main = self._main_of(params)
+    def create_upgrade(self, params: dict[str, Any], who: FreshPartner | None = None) -> Subscription:
+        who = self._who(who)
+        main = self._main_of(params, who)
         tariff = self._tariff(params.get("tariff") or self.catalog.default_tariffs.get("upgrade"))
         if tariff.kind != "upgrade":
             raise bad(f"{tariff.label!r} is not an upgrade tariff")
         if tariff.upgrade_from and tariff.upgrade_from not in (main.tariff, main.tariff_code):
             raise refuse("FAM-SUB-09", f"{tariff.label!r} upgrades {tariff.upgrade_from!r}, not {main.tariff!r}")
-        price = self._price(kind="upgrade", tariff=tariff.code or tariff.name,
+        price = self._price(who, kind="upgrade", tariff=tariff.code or tariff.name,
                             start=(_date(params.get("start")) or self.today()).isoformat(),
                             main={"start": main.start.isoformat(), "end": main.end.isoformat()})
-        return self._store(self.subscriber(main.subscriber), tariff, "upgrade", price, main=main.number)
+        return self._store(self.subscriber(main.subscriber, who), tariff, "upgrade", price, main=main.number)
 
-    def _main_of(self, params: dict[str, Any]) -> Subscription:
-        main = self.subscription(params.get("main"))
+    def _main_of(self, params: dict[str, Any], who: FreshPartner) -> Subscription:
+        main = self.subscription(params.get("main"), who)
         if main.kind != "main":
             raise bad(f"subscription {main.number} is not a main subscription")
         return main
 
-    def renew(self, params: dict[str, Any]) -> Subscription:
+    def renew(self, params: dict[str, Any], who: FreshPartner | None = None) -> Subscription:
         """FAM-SUB-08: a renewal is a new subscription copying the previous one, with a new period."""
-        previous = self.subscription(params.get("subscription"))
+        previous = self.subscription(params.get("subscription"), who)
         start = _date(params.get("start")) or previous.end + timedelta(days=1)
         return self.create_main({"subscriber": previous.subscriber, "tariff": previous.tariff_code or previous.tariff,
                                  "start": start.isoformat(), "months": params.get("months") or previous.months_charged,
-                                 "customer_price": params.get("customer_price")})
+                                 "customer_price": params.get("customer_price")}, who)
 
-    def prolong(self, params: dict[str, Any]) -> Subscription:
+    def prolong(self, params: dict[str, Any], who: FreshPartner | None = None) -> Subscription:
         """FAM-SUB-06 self-extension of a running subscription; FAM-SUB-07 promised payment of an ended one."""
-        subscription = self.subscription(params.get("subscription"))
+        subscription = self.subscription(params.get("subscription"), who)
         if self.profile.self_extension is None:
             raise refuse("FAM-SUB-06", f"{self.profile.title} offers no self-service extension")
         if subscription.extension is not None:
@@ -334,12 +392,13 @@ class FreshSandboxState:
             subscription.extension = "self_extension"
         else:
             subscription.extension = "promised_payment"
-            self.subscriber(subscription.subscriber).promised_days_pending = PROMISED_PAYMENT_DAYS
+            self.subscriber(subscription.subscriber, who).promised_days_pending = PROMISED_PAYMENT_DAYS
         return subscription
 
-    def correct(self, params: dict[str, Any]) -> Subscription:
+    def correct(self, params: dict[str, Any], who: FreshPartner | None = None) -> Subscription:
         """FR-SUB-12 / FK-SUB-12: the partner corrects a subscription itself only within the profile's window."""
-        subscription = self.subscription(params.get("subscription"))
+        who = self._who(who)
+        subscription = self.subscription(params.get("subscription"), who)
         window = timedelta(minutes=self.profile.self_correction_minutes)
         if self._shortening(subscription, params):
             return self._shorten(subscription, int(params["months"]))
@@ -351,7 +410,7 @@ class FreshSandboxState:
             raise bad("only a main subscription's period can be corrected here")
         start = _date(params.get("start")) or subscription.start
         months = int(params.get("months") or subscription.months_charged)
-        price = self._price(kind="first", tariff=subscription.tariff_code or subscription.tariff, months=months,
+        price = self._price(who, kind="first", tariff=subscription.tariff_code or subscription.tariff, months=months,
                             start=start.isoformat())
         subscription.start, subscription.end, subscription.months_charged = price.start, price.end, price.months_charged
         subscription.retail, subscription.amount = price.retail_price, price.partner_cost
@@ -388,9 +447,9 @@ class FreshSandboxState:
         return list(apps)
 
     # --- the monthly partner invoice (FR-PRICE-02, FK-PRICE-02, MED-PRICE-01) ---------------------------
-    def statement(self, month: str, defects: StatementDefects) -> list[dict[str, Any]]:
+    def statement(self, month: str, defects: StatementDefects, who: FreshPartner | None = None) -> list[dict[str, Any]]:
         lines = []
-        for s in sorted(self.subscriptions.values(), key=lambda s: s.number):
+        for s in sorted(self.subscriptions_of(who), key=lambda s: s.number):
             term = self.catalog.invoice_monthly if s.monthly else self.catalog.invoice_regular
             if s.monthly and s.partner_monthly is not None and term is not None:
                 first = add_months(s.start.replace(day=1), term.month_offset)
@@ -411,6 +470,10 @@ def _with_defects(lines: list[dict[str, Any]], defects: StatementDefects) -> lis
     for line in result[: defects.wrong_discount]:
         line["discount_percent"] += 5
     return result + [dict(line) for line in result[: defects.duplicate]]
+
+
+def _text(value: Any) -> str | None:
+    return str(value).strip() or None if value not in (None, "") else None
 
 
 def _date(value: Any) -> date | None:

@@ -1,10 +1,12 @@
 """The 1С-Рарус partner cabinet as REST (no public API exists; this one mirrors the cabinet's
 sections: clients, requests, finances). Auth: `Authorization: Bearer <partner token>` and
 `X-Partner-Code: <4-character code>` (RA-ONB-08). Errors: {"error": {"code", "message", "rule"}}.
+
+The token names one of the sandbox's partner cabinets (``POST /_control/partners`` adds one) and
+the code must be that partner's; each cabinet sees and changes only its own requests and clients.
 """
 from __future__ import annotations
 
-import hmac
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
@@ -16,7 +18,7 @@ from ..control import control_router
 from ..faults import Fault, FaultPlan
 from ...tables import CSV_MEDIA, XLSX_MEDIA, to_csv, to_xlsx
 from ..wire import with_faults
-from .state import CabinetError, RarusSandboxState
+from .state import CabinetError, RarusPartner, RarusSandboxState
 
 API = "/api/v1"
 REPORT_COLUMNS = ("report_date", "login", "month", "amount_paid", "fee")
@@ -32,27 +34,29 @@ def create_rarus_sandbox(state: RarusSandboxState, plan: FaultPlan | None = None
     def fault_body(fault: Fault) -> dict[str, Any]:
         return {"error": {"code": f"sandbox_{fault.kind}", "message": "sandbox fault", "rule": None}}
 
-    def auth_problem(request: Request[Any, Any, Any]) -> Response[Any] | None:
+    def signed_in(request: Request[Any, Any, Any]) -> RarusPartner | Response[Any]:
+        """The partner whose token and code the request carries, or the error answer."""
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), state.partner.token):
+        partner = state.by_token(token.strip()) if scheme.lower() == "bearer" else None
+        if partner is None:
             return _error(401, "unauthorised", "unknown partner token")
         code = request.headers.get("x-partner-code", "")
         if len(code) != 4 or not code.isdigit():
             return _error(403, "partner_code_format", "X-Partner-Code is the 4-character cabinet code, e.g. 0320",
                           "RA-ONB-08")
-        if code != state.partner.code:
+        if code != partner.code:
             return _error(403, "partner_code_mismatch", "X-Partner-Code does not match this token's partner")
-        return None
+        return partner
 
     async def call(request: Request[Any, Any, Any], operation: str, work: Any, status: int = 200) -> Response[Any]:
-        problem = auth_problem(request)
-        if problem is not None:
-            return problem
+        who = signed_in(request)
+        if isinstance(who, Response):
+            return who
 
         async def apply() -> Response[Any]:
             try:
                 state.tick()
-                return Response(work(), status_code=status)
+                return Response(work(who), status_code=status)
             except CabinetError as exc:
                 return _error(exc.status, exc.code, exc.message, exc.rule)
 
@@ -74,58 +78,55 @@ def create_rarus_sandbox(state: RarusSandboxState, plan: FaultPlan | None = None
         except CabinetError as exc:
             return _error(exc.status, exc.code, exc.message)
         return await call(request, "POST /api/v1/trial-requests",
-                          lambda: {"request": asdict(state.request_trial(body))}, 201)
+                          lambda who: {"request": asdict(state.request_trial(body, who=who))}, 201)
 
     @get(API + "/trial-requests/{request_id:int}")
     async def trial_request(request: Request[Any, Any, Any], request_id: FromPath[int]) -> Response[Any]:
-        def work() -> dict[str, Any]:
-            if request_id not in state.requests:
-                raise CabinetError(404, "not_found", f"no trial request {request_id}")
-            return {"request": asdict(state.requests[request_id])}
-
-        return await call(request, "GET /api/v1/trial-requests", work)
+        return await call(request, "GET /api/v1/trial-requests",
+                          lambda who: {"request": asdict(state.trial_request(request_id, who))})
 
     @get(API + "/trial-requests")
     async def trial_requests(request: Request[Any, Any, Any], email: FromQuery[str | None] = None) -> Response[Any]:
-        return await call(request, "GET /api/v1/trial-requests", lambda: {"requests": [
-            asdict(r) for r in state.requests.values() if email is None or r.customer.get("email") == email]})
+        return await call(request, "GET /api/v1/trial-requests", lambda who: {"requests": [
+            asdict(r) for r in state.requests_of(who, email)]})
 
     @get(API + "/clients")
     async def clients(request: Request[Any, Any, Any], status: FromQuery[str | None] = None) -> Response[Any]:
-        return await call(request, "GET /api/v1/clients", lambda: {"clients": [
-            asdict(c) for c in state.clients.values() if c.status != "deleted" and (status is None or c.status == status)]})
+        return await call(request, "GET /api/v1/clients", lambda who: {"clients": [
+            asdict(c) for c in state.clients_of(who) if status is None or c.status == status]})
 
     @get(API + "/clients/{login:str}")
     async def client(request: Request[Any, Any, Any], login: FromPath[str]) -> Response[Any]:
-        return await call(request, "GET /api/v1/clients", lambda: {"client": asdict(state.client(login))})
+        return await call(request, "GET /api/v1/clients", lambda who: {"client": asdict(state.client(login, who))})
 
     @post(API + "/clients/{login:str}/conversion")
     async def conversion(request: Request[Any, Any, Any], login: FromPath[str]) -> Response[Any]:
         body = await request.json() if await request.body() else {}
         return await call(request, "POST /api/v1/clients/conversion",
-                          lambda: {"invoice": asdict(state.convert(login, body or {}))}, 201)
+                          lambda who: {"invoice": asdict(state.convert(login, body or {}, who))}, 201)
 
     @post(API + "/clients/{login:str}/changes")
     async def changes(request: Request[Any, Any, Any], login: FromPath[str]) -> Response[Any]:
         body = await request.json() if await request.body() else {}
-        return await call(request, "POST /api/v1/clients/changes", lambda: {"change": state.change(login, body or {})})
+        return await call(request, "POST /api/v1/clients/changes",
+                          lambda who: {"change": state.change(login, body or {}, who)})
 
     @get(API + "/invoices")
     async def invoices(request: Request[Any, Any, Any], login: FromQuery[str | None] = None) -> Response[Any]:
-        return await call(request, "GET /api/v1/invoices", lambda: {"invoices": [
-            asdict(i) for i in state.invoices.values() if login is None or i.login == login]})
+        return await call(request, "GET /api/v1/invoices", lambda who: {"invoices": [
+            asdict(i) for i in state.invoices_of(who, login)]})
 
     @get(API + "/agent-reports/{name:str}")
     async def agent_report(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
-        problem = auth_problem(request)
-        if problem is not None:
-            return problem
+        who = signed_in(request)
+        if isinstance(who, Response):
+            return who
         stem, _, fmt = name.partition(".")
         year, _, quarter = stem.partition("-Q")
         if fmt not in ("csv", "xlsx") or not year.isdigit() or not quarter.isdigit():
             return _error(400, "bad_name", "ask for <YYYY>-Q<n>.csv or .xlsx")
         try:
-            first, rows = state.agent_report(int(year), int(quarter))
+            first, rows = state.agent_report(int(year), int(quarter), who)
         except CabinetError as exc:
             return _error(exc.status, exc.code, exc.message, exc.rule)
         if fmt == "csv":
@@ -164,6 +165,21 @@ def create_rarus_sandbox(state: RarusSandboxState, plan: FaultPlan | None = None
             state.partner.agent_fee_percent = Decimal(str(data["agent_fee_percent"]))
         return {"partner": asdict(state.partner) | {"token": "***"}}
 
+    @post("/partners", status_code=201, sync_to_thread=False)
+    def add_partner(data: JSONBody[dict[str, Any]]) -> Response[Any]:
+        """Register another partner cabinet {code, token, name?, profile_code?, agent_fee_percent?}
+        (or change the one with that code)."""
+        code, token = str(data.get("code") or ""), str(data.get("token") or "")
+        if len(code) != 4 or not code.isdigit() or not token:
+            return _error(422, "bad_partner", "a partner cabinet needs a 4-character code and a token", "RA-ONB-08")
+        added = state.register(RarusPartner(code, str(data.get("profile_code", code)), str(data.get("name", "Партнер")),
+                                            token, Decimal(str(data.get("agent_fee_percent", "20")))))
+        return Response({"partner": asdict(added) | {"token": "***"}}, status_code=201)
+
+    @get("/partners", sync_to_thread=False)
+    def list_partners() -> dict[str, Any]:
+        return {"partners": [asdict(p) | {"token": "***"} for p in state.partners]}
+
     return Litestar([request_trial, trial_request, trial_requests, clients, client, conversion, changes, invoices,
-                     agent_report, control_router(state.clock, plan, site_trial, complete, pay, partner,
-                                                  on_clock=state.tick)], debug=False)
+                     agent_report, control_router(state.clock, plan, site_trial, complete, pay, partner, add_partner,
+                                                  list_partners, on_clock=state.tick)], debug=False)

@@ -1,7 +1,13 @@
-"""The 1С-Рарус partner cabinet in memory: trial requests, clients, invoices, payments, agent reports."""
+"""The 1С-Рарус partner cabinet in memory: trial requests, clients, invoices, payments, agent reports.
+
+Several partners can have a cabinet on one sandbox (``register``): each trial request and client
+belongs to the partner (by its code) that requested it, and another partner's is "not found".
+Methods that act for a partner take ``who``; None means the default partner (``self.partner``).
+"""
 from __future__ import annotations
 
 import calendar
+import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -57,6 +63,7 @@ class TrialRequest:
     via: str  # "partner" (attributed, RA-ONB-06) or "site"
     status: str = "processing"  # processing → done
     login: str | None = None
+    partner: str | None = None  # the code of the partner whose cabinet holds it
 
 
 @dataclass
@@ -72,6 +79,7 @@ class Client:
     paid_through: date | None = None
     advance: Decimal = Decimal("0")
     pending_change: dict[str, Any] | None = None
+    partner: str | None = None  # the code of the partner whose cabinet holds it
 
 
 @dataclass
@@ -99,18 +107,69 @@ class RarusSandboxState:
 
     def __post_init__(self) -> None:
         self.engine = RarusEngine(self.catalog)
+        self.partners: list[RarusPartner] = [self.partner]  # the known partner cabinets
+
+    # --- partner cabinets -------------------------------------------------------------------------------
+    def register(self, partner: RarusPartner) -> RarusPartner:
+        """Add a partner cabinet, or replace the one with that code."""
+        for i, known in enumerate(self.partners):
+            if known.code == partner.code:
+                if known is self.partner:
+                    self.partner.token, self.partner.name = partner.token, partner.name
+                    self.partner.profile_code, self.partner.agent_fee_percent = partner.profile_code, partner.agent_fee_percent
+                    return self.partner
+                self.partners[i] = partner
+                return partner
+        self.partners.append(partner)
+        return partner
+
+    def by_token(self, token: str) -> RarusPartner | None:
+        found = None
+        for partner in self.partners:  # every token compared, in constant time each
+            if hmac.compare_digest(token.encode(), partner.token.encode()):
+                found = partner
+        return found
+
+    def _who(self, who: RarusPartner | None) -> RarusPartner:
+        return who or self.partner
+
+    def requests_of(self, who: RarusPartner | None = None, email: str | None = None) -> list[TrialRequest]:
+        code = self._who(who).code
+        return [r for r in self.requests.values() if r.partner == code and (email is None or r.customer.get("email") == email)]
+
+    def trial_request(self, request_id: int, who: RarusPartner | None = None) -> TrialRequest:
+        found = self.requests.get(request_id)
+        if found is None or found.partner != self._who(who).code:
+            raise CabinetError(404, "not_found", f"no trial request {request_id}")
+        return found
+
+    def clients_of(self, who: RarusPartner | None = None) -> list[Client]:
+        code = self._who(who).code
+        return [c for c in self.clients.values() if c.partner == code and c.status != "deleted"]
+
+    def invoices_of(self, who: RarusPartner | None = None, login: str | None = None) -> list[Invoice]:
+        code = self._who(who).code
+        return [i for i in self.invoices.values()
+                if self.clients[i.login].partner == code and (login is None or i.login == login)]
 
     def today(self) -> date:
         return self.clock.now().astimezone(MOSCOW).date()
 
     # --- trials (RA-ONB-01…06) --------------------------------------------------------------------------
-    def request_trial(self, body: dict[str, Any], via: str = "partner") -> TrialRequest:
+    def request_trial(self, body: dict[str, Any], via: str = "partner", who: RarusPartner | None = None) -> TrialRequest:
+        """A trial request; ``via`` "site" is the customer's own (not attributed, RA-ONB-06), held by
+        the cabinet of the partner it names (the default partner when it names none known)."""
         customer = body.get("customer") or {}
         missing = [f"customer.{f}" for f in ("name", "inn", "email") if not customer.get(f)]
         products = list(body.get("products") or [])
         missing += [] if products else ["products"]
-        if via == "partner" and (body.get("partner") or {}).get("code") != self.partner.code:
-            missing.append("partner.code")
+        named = (body.get("partner") or {}).get("code")
+        if via == "partner":
+            who = self._who(who)
+            if named != who.code:
+                missing.append("partner.code")
+        else:
+            who = next((p for p in self.partners if p.code == named), self.partner)
         if missing:
             raise CabinetError(422, "incomplete_request", f"the trial request lacks: {', '.join(missing)}", "RA-ONB-02")
         unknown = [p for p in products if self.catalog.configuration(p) is None]
@@ -121,11 +180,19 @@ class RarusSandboxState:
             raise CabinetError(422, "bad_users", "users: a whole number of at least 1", "RA-ONB-02")
         if users > MAX_TRIAL_USERS:
             raise CabinetError(422, "trial_users_limit", f"a trial has at most {MAX_TRIAL_USERS} users", "RA-ONB-01")
+        email = str(customer["email"]).strip().lower()
+        if via == "partner" and any(str(r.customer.get("email") or "").strip().lower() == email and r.partner != who.code
+                                    and self._live(r) for r in self.requests.values()):
+            raise CabinetError(409, "email_taken", "a trial for this e-mail is already with another partner", "RA-ONB-06")
         now = self.clock.now()
         request = TrialRequest(len(self.requests) + 1, dict(customer), products, users, now,
-                               now + self.credentials_delay, via)
+                               now + self.credentials_delay, via, partner=who.code)
         self.requests[request.id] = request
         return request
+
+    def _live(self, request: TrialRequest) -> bool:
+        return request.status == "processing" or (request.login is not None and request.login in self.clients
+                                                   and self.clients[request.login].status != "deleted")
 
     def complete(self, request: TrialRequest) -> None:
         if request.status == "done":
@@ -135,7 +202,7 @@ class RarusSandboxState:
         seat_plan = [{"users": request.users, "configurations": request.products, "mode": "alternate"}]
         self.clients[login] = Client(login, request.customer, request.via == "partner", "trial",
                                      self.today() + timedelta(days=TRIAL_DAYS - 1), seat_plan, [],
-                                     self.monthly(seat_plan, []))
+                                     self.monthly(seat_plan, []), partner=request.partner)
         request.status, request.login = "done", login
 
     def tick(self) -> None:
@@ -162,11 +229,12 @@ class RarusSandboxState:
         self._invoice(client.login, "renewal", start, add_months(start, 1) - timedelta(days=1), client.monthly)
 
     # --- clients, conversion and changes (RA-BILL-01, RA-BILL-02) -----------------------------------------
-    def client(self, login: str) -> Client:
+    def client(self, login: str, who: RarusPartner | None = None) -> Client:
         self.tick()
-        if login not in self.clients or self.clients[login].status == "deleted":
+        found = self.clients.get(login)
+        if found is None or found.status == "deleted" or found.partner != self._who(who).code:
             raise CabinetError(404, "not_found", f"no client {login}")
-        return self.clients[login]
+        return found
 
     def monthly(self, seat_plan: list[dict[str, Any]], options: list[str]) -> Decimal:
         need = msgspec.convert({"region": "ru", "months": 1, "seat_plan": seat_plan, "options": options}, QuoteRequest)
@@ -181,8 +249,8 @@ class RarusSandboxState:
         self.invoices[invoice.id] = invoice
         return invoice
 
-    def convert(self, login: str, body: dict[str, Any]) -> Invoice:
-        client = self.client(login)
+    def convert(self, login: str, body: dict[str, Any], who: RarusPartner | None = None) -> Invoice:
+        client = self.client(login, who)
         if client.status not in ("trial", "blocked") or client.paid_through is not None:
             raise CabinetError(409, "already_paying", f"{login} is {client.status}; change it with a change request")
         seat_plan, options = body.get("seat_plan") or client.seat_plan, list(body.get("options") or [])
@@ -193,10 +261,10 @@ class RarusSandboxState:
         start, end = calendar_month_invoice_period(self.today(), months)
         return self._invoice(login, "conversion", start, end, client.monthly)
 
-    def change(self, login: str, body: dict[str, Any]) -> dict[str, Any]:
+    def change(self, login: str, body: dict[str, Any], who: RarusPartner | None = None) -> dict[str, Any]:
         """RA-BILL-02: a trial changes free; a paying client's rise is a surcharge applied after payment,
         its fall an advance for later periods."""
-        client = self.client(login)
+        client = self.client(login, who)
         seat_plan, options = body.get("seat_plan") or client.seat_plan, list(body.get("options", client.options))
         monthly = self.monthly(seat_plan, options)
         if client.status == "trial" or client.paid_through is None:
@@ -229,22 +297,23 @@ class RarusSandboxState:
         return invoice
 
     # --- agent reports (RA-COMM-01…03) ------------------------------------------------------------------
-    def agent_report(self, year: int, quarter: int) -> tuple[date, list[dict[str, Any]]]:
+    def agent_report(self, year: int, quarter: int, who: RarusPartner | None = None) -> tuple[date, list[dict[str, Any]]]:
+        who = self._who(who)
         if quarter not in QUARTER_STARTS:
             raise CabinetError(400, "bad_quarter", "a quarter is Q1–Q4")
-        if len(self.partner.profile_code or "") != 4:
+        if len(who.profile_code or "") != 4:
             raise CabinetError(404, "no_documents", "the partner code in the profile is missing or not in 4-character form",
                                "RA-COMM-03")
         first = date(year, QUARTER_STARTS[quarter], 1)
         quarter_months = {month_key(add_months(first, i)) for i in range(3)}
         rows = []
-        for invoice in sorted(self.invoices.values(), key=lambda i: i.id):
+        for invoice in sorted(self.invoices_of(who), key=lambda i: i.id):
             client = self.clients[invoice.login]
             if invoice.status != "paid" or not client.attributed:  # RA-ONB-06
                 continue
             for month, amount in invoice.months.items():
                 if month in quarter_months:
-                    fee = Money(amount, "RUB").percent(self.partner.agent_fee_percent).amount
+                    fee = Money(amount, "RUB").percent(who.agent_fee_percent).amount
                     rows.append({"report_date": first.isoformat(), "login": client.login, "month": month,
                                  "amount_paid": amount, "fee": fee})
         if not rows:
