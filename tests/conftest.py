@@ -119,9 +119,9 @@ def api(database_url):
 
 
 @pytest.fixture
-def client(sqlite_url):
-    """A client authenticated as an admin of a fresh partner (pricing tests need no second backend)."""
-    tenant = asyncio.run(make_tenant(sqlite_url))
-    with TestClient(app_for(sqlite_url)) as c:
+def client(database_url):
+    """A client authenticated as an admin of a fresh partner, on each backend."""
+    tenant = asyncio.run(make_tenant(database_url))
+    with TestClient(app_for(database_url)) as c:
         c.headers.update(tenant.headers)
         yield c

@@ -1,16 +1,20 @@
 """`hub serve` as a real process on loopback, and the CLI printing what the API answers."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
+
+from ..conftest import BACKENDS
 
 QUOTE = {
     "region": "ru",
@@ -37,11 +41,15 @@ def hub(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
                           timeout=60, env=ENV)
 
 
-@pytest.fixture(scope="module")
-def tenant(tmp_path_factory) -> dict[str, str]:
-    """A partner and an operator key made with the CLI, in a fresh embedded database."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def tenant(request, tmp_path_factory) -> dict[str, str]:
+    """A partner and an operator key made with the CLI, in a fresh embedded SQLite file or PostgreSQL database."""
+    ENV.clear()
     ENV.update(os.environ, HUB_DATA_DIR=str(tmp_path_factory.mktemp("hub-data")))
     ENV.pop("HUB_DATABASE_URL", None)
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres")
+        ENV["HUB_DATABASE_URL"] = asyncio.run(server.create_database(f"e2e_{uuid.uuid4().hex[:12]}"))
     created = hub("partner", "create", "ООО Тестовый партнер")
     assert created.returncode == 0, created.stderr
     partner_id = created.stdout.strip().splitlines()[-1]

@@ -81,12 +81,12 @@ async def test_refusals_before_anything_is_sent(database_url, sandboxes):
         await live.client.__aexit__(None, None, None)
 
 
-async def test_med_onb_03_friday_after_ten_before_a_holiday(sqlite_url, sandboxes):
+async def test_med_onb_03_friday_after_ten_before_a_holiday(database_url, sandboxes):
     """Requested Friday 5 March 2027 at 11:00; Monday 8 March is a holiday: certificates on Tuesday at 10:00."""
     friday = datetime(2027, 3, 5, 11, 0, tzinfo=MOSCOW)
     sandboxes.states["medicine"].clock.set(friday)
     hub_clock = SandboxClock(friday)
-    async with running(sqlite_url, sandboxes, hub_clock) as (live, worker):
+    async with running(database_url, sandboxes, hub_clock) as (live, worker):
         enrollment = await live.enroll("medicine")
         await drive(live, worker, lambda items: items[0]["state"] == "awaiting_certificates", medicine_days=False)
         shown = (await live.client.get(f"/api/v1/enrollments/{enrollment['id']}", headers=live.headers)).json()
@@ -130,9 +130,9 @@ async def test_two_workers_side_by_side_never_run_the_same_row(database_url, san
     assert set(invitations.values()) == {1}
 
 
-async def test_trial_ending_and_expiry(sqlite_url, sandboxes):
+async def test_trial_ending_and_expiry(database_url, sandboxes):
     clock = SandboxClock()
-    async with running(sqlite_url, sandboxes, clock) as (live, worker):
+    async with running(database_url, sandboxes, clock) as (live, worker):
         enrollment = await live.enroll("fresh_ru")
         await drive(live, worker, all_active, medicine_days=False)
         trial_end = (await live.enrollments())[0]["trial_end"]

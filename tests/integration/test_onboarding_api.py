@@ -93,19 +93,19 @@ def test_enrollments_operations_and_events_are_per_partner(api):
                        headers=a.headers).status_code == 404
 
 
-def test_health_reports_a_degraded_provider(sqlite_url):
+def test_health_reports_a_degraded_provider(database_url):
     from litestar.testing import TestClient
 
-    with TestClient(app_for(sqlite_url)) as client:
+    with TestClient(app_for(database_url)) as client:
         breaker = client.app.state.adapters.breakers["rarus"]
         breaker.opened_at = time.monotonic()
         health = client.get("/health").json()
         assert health["status"] == "degraded" and health["providers"]["rarus"] == "open"
 
 
-async def test_a_failed_step_is_retried_on_request(sqlite_url, sandboxes):
+async def test_a_failed_step_is_retried_on_request(database_url, sandboxes):
     """A misconfigured partner code fails the step (no retry helps); after fixing it, retry resumes it."""
-    async with running(sqlite_url, sandboxes, rarus_partner_code="0999") as (live, worker):
+    async with running(database_url, sandboxes, rarus_partner_code="0999") as (live, worker):
         enrollment = await live.enroll("rarus")
         await worker.run_once()
         failed = (await live.client.get(f"/api/v1/enrollments/{enrollment['id']}", headers=live.headers)).json()

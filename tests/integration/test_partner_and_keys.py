@@ -47,10 +47,10 @@ def test_roles(api):
     assert client.patch("/api/v1/partner", json={"name": "ООО Альфа Плюс"}, headers=a.headers).status_code == 200
 
 
-def test_rate_limit_per_key_with_retry_after(sqlite_url):
-    first = asyncio.run(make_tenant(sqlite_url))
-    second = new_key(sqlite_url, first.partner_id, "viewer")
-    with TestClient(app_for(sqlite_url, rate_limit_per_minute=3)) as client:
+def test_rate_limit_per_key_with_retry_after(database_url):
+    first = asyncio.run(make_tenant(database_url))
+    second = new_key(database_url, first.partner_id, "viewer")
+    with TestClient(app_for(database_url, rate_limit_per_minute=3)) as client:
         for _ in range(3):
             assert client.get("/api/v1/customers", headers=first.headers).status_code == 200
         limited = client.get("/api/v1/customers", headers=first.headers)
