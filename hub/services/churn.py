@@ -52,7 +52,7 @@ class ChurnLine(msgspec.Struct):
     customers_at_start: int
     churned: int
     transitions: int
-    churn_rate: Decimal
+    churn_rate: Decimal | None  # churned / customers_at_start; null when there were none at the start
 
 
 def _out(row: Departure) -> DepartureOut:
@@ -97,6 +97,7 @@ async def rate(session: AsyncSession, caller: Caller, month: str) -> list[ChurnL
             Departure.partner_id == caller.partner_id, Departure.provider == provider,
             Departure.left_on >= first, Departure.left_on < after).group_by(Departure.kind))).all())
         churned = counts.get("churn", 0)
-        share = (Decimal(churned) / base).quantize(Decimal("0.0001"), ROUND_HALF_UP) if base else Decimal("0")
+        # no customers when the month began: the rate is undefined (null), not zero
+        share = (Decimal(churned) / base).quantize(Decimal("0.0001"), ROUND_HALF_UP) if base else None
         lines.append(ChurnLine(provider, month, base, churned, counts.get("transition", 0), share))
     return lines

@@ -97,9 +97,10 @@ def customer_out(row: Customer) -> CustomerOut:
     )
 
 
-async def owned(session: AsyncSession, caller: Caller, customer_id: str) -> Customer:
-    """The caller's customer; another partner's is reported exactly like a missing one."""
-    return await owned_row(session, Customer, caller, customer_id, "customer")
+async def owned(session: AsyncSession, caller: Caller, customer_id: str, *, for_update: bool = False) -> Customer:
+    """The caller's customer; another partner's is reported exactly like a missing one. ``for_update``
+    locks it, so that checks over its enrollments or subscriptions run one at a time."""
+    return await owned_row(session, Customer, caller, customer_id, "customer", for_update=for_update)
 
 
 async def create(session: AsyncSession, caller: Caller, data: CustomerCreate) -> CustomerOut:

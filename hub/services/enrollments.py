@@ -45,6 +45,7 @@ STEP_STATE = {"certificates": "awaiting_certificates", "invite": "invited", "tri
 STEP_OPERATION = {"certificates": "request_certificates", "invite": "request_access", "trial_request": "request_access"}
 POLL = "poll_access"
 TRIAL_ENDING_DAYS = 3
+ENDED = ("failed", "cancelled", "expired")  # states after which the customer may be enrolled there again
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -59,10 +60,11 @@ class Onboarding:
 
     # --- creating -----------------------------------------------------------------------------------------
     async def create(self, session: AsyncSession, caller: Caller, customer_id: str, data: EnrollmentCreate) -> EnrollmentOut:
-        customer = await owned_customer(session, caller, customer_id)
+        customer = await owned_customer(session, caller, customer_id, for_update=True)
         partner = await get_partner(session, caller.partner_id)
         profile, catalog = PROFILES[data.provider], self.catalogs[data.provider]
         self._check(customer, partner, data, catalog, await standing_of(session, caller.partner_id))
+        await self._no_live_enrollment(session, customer, data.provider)
         users = [msgspec.to_builtins(u) for u in data.users]
         users[0]["timezone"] = data.timezone  # the owner's, carried by the invitation (MED-ONB-04)
         enrollment = Enrollment(partner_id=caller.partner_id, customer_id=customer.id, provider=data.provider,
@@ -75,6 +77,17 @@ class Onboarding:
         view = self.view(enrollment)
         audit.record(session, caller, "enrollment", enrollment.id, "create", after=view)
         return view
+
+    @staticmethod
+    async def _no_live_enrollment(session: AsyncSession, customer: Customer, provider: str) -> None:
+        """At most one live enrollment per customer and provider (the customer row is locked by the caller,
+        so racing requests are checked one after another); an active paid customer needs none."""
+        existing = await session.scalar(select(Enrollment).where(
+            Enrollment.customer_id == customer.id, Enrollment.provider == provider,
+            Enrollment.state.notin_(ENDED)).order_by(Enrollment.created_at).limit(1))
+        if existing is not None:
+            raise Conflict(f"the customer already has enrollment {existing.id} on {provider} ({existing.state}); "
+                           "cancel it first or follow it", field="provider")
 
     def _check(self, customer: Customer, partner: Partner, data: EnrollmentCreate, catalog: Catalog, standing: Any) -> None:
         profile = PROFILES[data.provider]

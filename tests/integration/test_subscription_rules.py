@@ -190,6 +190,7 @@ def test_fam_sub_15_churn_needs_a_reason_and_its_moves_are_not_churn(shop):
     assert lines["fresh_ru"] == {"provider": "fresh_ru", "month": "2026-11", "customers_at_start": 1, "churned": 1,
                                  "transitions": 1, "churn_rate": "1.0000"}
     assert lines["rarus"]["churned"] == 0
+    assert lines["rarus"]["customers_at_start"] == 0 and lines["rarus"]["churn_rate"] is None  # undefined, not "0"
     assert client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20", "transition": "to_local_its"},
                        headers=b.headers).status_code == 404
 
