@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from pricing import PricingError
+from pricing.fields import PATTERN_MEANINGS
 
 PROBLEM_JSON = "application/problem+json"
 _AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
@@ -52,5 +53,8 @@ def split_validation(exc: msgspec.ValidationError) -> tuple[str, str]:
     if named:
         path = f"{path}.{named.group('name')}" if path else named.group("name")
         message = named.group("message")
+    for pattern, meaning in PATTERN_MEANINGS.items():
+        if message.startswith("Expected `str` matching regex") and (pattern in message or repr(pattern)[1:-1] in message):
+            message = meaning
     error = field_error(path, message)
     return error["field"], error["message"]

@@ -53,4 +53,12 @@ Name = line(300, min_length=1)
 Email = line(320, min_length=3)
 Comment = text(2000)
 Id = line(36)  # the hub's ids (UUIDs)
-Month = Annotated[str, Meta(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="a month, YYYY-MM")]
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Meta(pattern=MONTH, description="a month, YYYY-MM")]
+
+# what a pattern means, for error messages people read (msgspec names only the regex)
+PATTERN_MEANINGS = {
+    NO_CONTROL: "one line: no line breaks, tabs or other control characters",
+    NO_CONTROL_BUT_BREAKS: "no control characters other than line breaks and tabs",
+    MONTH: "a month as YYYY-MM",
+}
