@@ -64,6 +64,14 @@ def database_url(request, tmp_path) -> str:
     return asyncio.run(server.create_database(f"t_{uuid.uuid4().hex[:12]}"))
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request, tmp_path_factory) -> str:
+    """A fresh database on each backend shared by one module's tests (for tests that change nothing)."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('module') / 'hub.sqlite3'}"
+    return asyncio.run(request.getfixturevalue("postgres").create_database(f"t_{uuid.uuid4().hex[:12]}"))
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"

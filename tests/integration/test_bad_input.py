@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import re
-import uuid
 
 import pytest
 from litestar.testing import TestClient
@@ -19,7 +18,7 @@ from sqlalchemy import inspect, text
 
 from hub.db import Database
 
-from ..conftest import BACKENDS, app_for, make_tenant
+from ..conftest import app_for, make_tenant
 
 from .helpers import RU_CUSTOMER
 
@@ -147,13 +146,10 @@ class Shop:
         return self.client.request(method, path, json=body, headers=self.headers)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def shop(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def shop(module_database_url):
     """One hub per backend for the whole module: bad input changes nothing, and each case checks that."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('bad_input') / 'hub.sqlite3'}"
-    else:
-        url = asyncio.run(request.getfixturevalue("postgres").create_database(f"t_{uuid.uuid4().hex[:12]}"))
+    url = module_database_url
     tenant = asyncio.run(make_tenant(url, "ООО Альфа"))
     with TestClient(app_for(url)) as client:
         customer = client.post("/api/v1/customers", json={**RU_CUSTOMER, "accounts": {"fresh_ru_subscriber": 1001}},

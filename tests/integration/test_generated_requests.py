@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 
 import pytest
 import schemathesis
@@ -17,18 +16,15 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 from schemathesis import GenerationMode
 
-from ..conftest import BACKENDS, app_for, make_tenant
+from ..conftest import app_for, make_tenant
 from .helpers import RU_CUSTOMER
 
 EXAMPLES = {GenerationMode.POSITIVE: 500, GenerationMode.NEGATIVE: 500}  # per backend: at least 1,000 requests
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def hub(request, tmp_path_factory):
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('generated') / 'hub.sqlite3'}"
-    else:
-        url = asyncio.run(request.getfixturevalue("postgres").create_database(f"t_{uuid.uuid4().hex[:12]}"))
+@pytest.fixture(scope="module")
+def hub(module_database_url):
+    url = module_database_url
     tenant = asyncio.run(make_tenant(url, "ООО Альфа"))
     with TestClient(app_for(url, rate_limit_per_minute=0, auth_failures_per_minute=0)) as client:
         customer = client.post("/api/v1/customers", json=RU_CUSTOMER, headers=tenant.headers)
