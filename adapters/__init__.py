@@ -41,15 +41,10 @@ class Endpoint:
 
     base_url: str
     login: str = "partner"
-    password: str = "sandbox"
+    password: str = field(default="sandbox", repr=False)
     account: int = 48  # Service Manager: the partner's own subscriber number
-    token: str = "sandbox-token"  # Rarus cabinet
+    token: str = field(default="sandbox-token", repr=False)  # Rarus cabinet
     partner_code: str = "0320"  # Rarus cabinet, 4 characters (RA-ONB-08)
-
-    def credentials(self, interface: str) -> Credentials:
-        if interface == "rarus_cabinet":
-            return RarusCredentials(self.token, self.partner_code)
-        return FreshCredentials(self.login, self.password, self.account)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ class HttpChannel:
         A ``mutating`` request that went out unanswered is Transient with ``retry_after`` = the settle time."""
         try:
             response = await self.client.request(method, url, **kwargs)
+        except (httpx.LocalProtocolError, UnicodeEncodeError) as exc:  # a credential no header can carry
+            raise Misconfigured(f"{self.provider}: the stored credentials cannot be sent in an HTTP header "
+                                f"({type(exc).__name__}); store them again", provider=self.provider) from None
         except NOT_SENT as exc:  # nothing reached the provider
             raise Transient(f"{self.provider}: {type(exc).__name__}: {exc}", provider=self.provider) from exc
         except httpx.TransportError as exc:  # sent; the answer timed out or the connection broke

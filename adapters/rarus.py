@@ -126,9 +126,11 @@ class RarusAdapter:
 
         async def attempt() -> dict[str, Any]:
             client = self._json(await self._send("GET", f"/api/v1/clients/{login}"))["client"]
-            if client["seat_plan"] == seat_plan or (client.get("pending_change") or {}).get("seat_plan") == seat_plan:
-                return {"applied": client["seat_plan"] == seat_plan, "already": True,
-                        "surcharge_invoice": (client.get("pending_change") or {}).get("invoice")}
+            wanted = (seat_plan, sorted(options if options is not None else client["options"]))
+            pending = client.get("pending_change") or {}
+            applied = (client["seat_plan"], sorted(client.get("options") or [])) == wanted
+            if applied or (pending.get("seat_plan"), sorted(pending.get("options") or [])) == wanted:
+                return {"applied": applied, "already": True, "surcharge_invoice": pending.get("invoice")}
             body = {"seat_plan": seat_plan, "options": options if options is not None else client["options"]}
             return self._json(await self._send("POST", f"/api/v1/clients/{login}/changes", mutating=True,
                                                       json=body))["change"]

@@ -19,7 +19,7 @@ from datetime import date
 import httpx
 import msgspec
 
-from pricing import PartnerStanding, QuoteRequest, build_engines, compare, load_catalogs
+from pricing import QuoteRequest, build_engines, compare, load_catalogs, with_what_if
 
 NEED = {
     "region": "ru",
@@ -27,7 +27,7 @@ NEED = {
     "seat_plan": [{"users": 2, "configurations": ["zup", "bp"], "mode": "alternate"}, {"users": 3, "configurations": ["bp"]}],
     "options": ["premium"],
     "customer": {"new_to_1c": True},
-    "partner": {"csk": True, "service_desk_since": "2026-01-01", "rarus_commission_percent": "20"},
+    "partner": {"fresh_ru": {"csk": True, "service_desk_since": "2026-01-01"}, "rarus": {"agent_fee_percent": "20"}},
 }
 ENGINE_ROUNDS = 5_000
 HTTP_ROUNDS = 1_000
@@ -52,7 +52,7 @@ def free_port() -> int:
 def main() -> None:
     engines = build_engines(load_catalogs())
     need = msgspec.convert(NEED, QuoteRequest)
-    standing = need.partner or PartnerStanding()
+    standing = with_what_if(None, need.partner)
     engine_rate = rate(ENGINE_ROUNDS, lambda: compare(need, engines, standing, date(2026, 11, 22)))
 
     port = free_port()

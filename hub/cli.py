@@ -1,6 +1,9 @@
 """The ``hub`` command.
 
-    hub up [--host H] [--port P]     the provider sandboxes and the API together (what `make run` does)
+    hub up [--host H] [--port P] [--keep] [--free-ports]
+                                     the provider sandboxes and the API together (what `make run` does),
+                                     from a clean demo state (--keep: on the database as it is), with
+                                     a demo partner whose standing the sandboxes share; prints its key once
     hub serve [--host H] [--port P] [--catalog-dir DIR]
     hub sandboxes [--host H]         the provider sandboxes on loopback ports; prints their addresses
     hub worker                       the outbox worker alone (beside `hub serve` with HUB_WORKER=0)
@@ -10,9 +13,11 @@
     hub catalog PROVIDER             the loaded catalog, as GET /api/v1/catalog/{provider}
     hub db upgrade                   bring the database's schema up to date
     hub partner create NAME          a new partner; its id on the last line
+    hub partner list [--json]        every partner: id, name, created, live keys
     hub partner credentials PARTNER_ID PROVIDER (--login L --password P|- --account N | --token T|- --partner-code C | --clear)
                                      the partner's own account at a provider (secrets stored encrypted, never shown)
     hub key create PARTNER_ID --role operator|viewer|admin   a new API key, alone on the last line, shown once
+    hub key list [PARTNER_ID] [--json]   id, partner, prefix, role, created, revoked (never the secret)
     hub key revoke KEY_ID
 
 The database is HUB_DATABASE_URL (default: the SQLite file in HUB_DATA_DIR,
@@ -66,21 +71,24 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    return _run_api(_settings(args))
+
+
+def _run_api(settings: Settings) -> int:
     import uvicorn
 
     from .app import create_app
 
-    settings = _settings(args)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
 
 
-def _start_sandboxes(args: argparse.Namespace):
+def _start_sandboxes(args: argparse.Namespace, **options: Any):
     from pricing import load_catalogs
     from providers.sandbox import DEFAULT_PORTS, start_sandboxes
 
     ports = None if getattr(args, "free_ports", False) else DEFAULT_PORTS
-    sandboxes = start_sandboxes(args.sandbox_host, ports, load_catalogs(_settings(args).catalog_dir))
+    sandboxes = start_sandboxes(args.sandbox_host, ports, load_catalogs(_settings(args).catalog_dir), **options)
     for name, address in sandboxes.addresses().items():
         print(f"{name:16} {address}", flush=True)
     return sandboxes
@@ -100,12 +108,114 @@ def _sandboxes(args: argparse.Namespace) -> int:
         sandboxes.stop()
 
 
+def _busy_ports(host: str, ports: list[int]) -> list[int]:
+    import socket
+
+    busy = []
+    for port in ports:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError:
+                busy.append(port)
+    return busy
+
+
+def _set_aside(database: Path) -> Path | None:
+    """Move the embedded database (and its WAL files) to ``<name>.previous``; None when there was none."""
+    previous = database.with_name(database.name + ".previous")
+    if not database.exists():
+        return None
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{previous}{suffix}").unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{database}{suffix}").exists():
+            Path(f"{database}{suffix}").rename(f"{previous}{suffix}")
+    return previous
+
+
+def _summary(standing: dict[str, Any]) -> list[str]:
+    """One line per provider: the standing's fields that are set."""
+    lines = []
+    for provider, values in standing.items():
+        shown = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in values.items() if v not in (None, False, [])]
+        lines.append(f"{provider:9} {' '.join(shown) or '(nothing set)'}")
+    return lines
+
+
 def _up(args: argparse.Namespace) -> int:
-    sandboxes = _start_sandboxes(args)
+    """The demo: the sandboxes and the API (with its worker), the hub's demo partner sharing the
+    sandboxes' default partner account and standing (providers/demo.py).
+
+    The sandboxes keep their state in memory, so by default the embedded database starts clean too
+    (the previous one is kept as hub.sqlite3.previous); --keep, or a HUB_DATABASE_URL, keeps the
+    database and says what the sandboxes no longer know.
+    """
+    from sqlalchemy import func, select
+
+    from .db.models import Enrollment
+    from .schemas.partners import Standing, pricing_standing
+
+    settings = _settings(args)
+    fixed = [] if args.free_ports else _sandbox_ports()
+    busy = _busy_ports(settings.host, [settings.port]) + _busy_ports(args.sandbox_host, fixed)
+    if busy:
+        print(f"port {', '.join(map(str, busy))} is in use: is another `hub up` running? (--port P, --free-ports)",
+              file=sys.stderr)
+        return 1
+    notes: list[str] = []
+    if settings.database_url or args.keep:
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(settings.database).render_as_string(hide_password=True) if settings.database_url else \
+            settings.database.split("///", 1)[1]
+        notes.append(f"database  {shown} (kept)")
+    else:
+        database = Path(settings.database.split("///", 1)[1])
+        previous = _set_aside(database)
+        notes.append(f"database  {database} (a clean demo state: `hub up --keep` keeps the database)")
+        if previous is not None:
+            notes.append(f"          the previous run's database is kept as {previous}")
+
+    async def prepare(session: AsyncSession) -> tuple[str, str, dict[str, Any], str | None, int]:
+        partner, key = await partners.demo_partner(session)
+        remembered = await session.scalar(select(func.count()).select_from(Enrollment))
+        return partner.id, partner.name, msgspec.to_builtins(partners.partner_out(partner).standing), key, remembered or 0
+
+    partner_id, name, standing, key, remembered = _with_database(settings, prepare)
+    if remembered:
+        notes.append(f"warning   the sandboxes start empty on every `hub up`: the {remembered} enrollment(s) this database"
+                     " remembers (and their subscribers, subscriptions, Rarus clients) are unknown to them;"
+                     " `hub up` without --keep starts clean")
+    sandboxes = _start_sandboxes(args, standing=pricing_standing(msgspec.convert(standing, Standing)))
+    reach = "127.0.0.1" if args.sandbox_host in ("0.0.0.0", "::", "") else args.sandbox_host  # the hub calls them here
+    settings = replace(settings, provider_urls={p: f"http://{reach}:{sandboxes.served[p].port}" for p in settings.provider_urls},
+                       smtp_host=reach, smtp_port=sandboxes.smtp["medicine_smtp"].port)
+    api = f"http://{settings.host}:{settings.port}"
+    lines = ["", *notes, "", f"demo partner  {name}  id {partner_id}",
+             "  standing (the sandboxes' default partner account has the same; GET /api/v1/partner shows it):",
+             *(f"    {line}" for line in _summary(standing)),
+             f"  signs in to the sandboxes with the hub's default account (HUB_FRESH_*, HUB_RARUS_*): Service Manager"
+             f" user {settings.fresh_login!r}, subscriber {settings.fresh_account}; Rarus cabinet {settings.rarus_partner_code}"]
+    if key is not None:
+        lines += ["  admin API key, shown once, keep it:", f"    {key}"]
+    else:
+        lines += ["  it exists already: its keys were shown when it was made (`hub key list` lists them);",
+                  f"  another: .venv/bin/hub key create {partner_id} --role admin"]
+    lines += ["", f"API       {api}  (OpenAPI: {api}/schema/swagger)",
+              f"try       curl -H 'Authorization: Bearer {key or '<KEY>'}' {api}/api/v1/partner", ""]
+    print("\n".join(lines), flush=True)
     try:
-        return _serve(args)
+        return _run_api(settings)
     finally:
         sandboxes.stop()
+
+
+def _sandbox_ports() -> list[int]:
+    from providers.sandbox import DEFAULT_PORTS
+
+    return list(DEFAULT_PORTS.values())
 
 
 def _worker(args: argparse.Namespace) -> int:
@@ -223,6 +333,27 @@ def _partner_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _table(rows: list[Any], columns: tuple[str, ...], as_json: bool) -> None:
+    if as_json:
+        _emit(rows)
+        return
+    cells = [[_cell(getattr(row, c)) for c in columns] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    for line in [list(columns), *cells]:
+        print("  ".join(value.ljust(width) for value, width in zip(line, widths)).rstrip())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else str(value)
+
+
+def _partner_list(args: argparse.Namespace) -> int:
+    _table(_with_database(_settings(args), partners.list_partners), ("id", "name", "created_at", "live_keys"), args.json)
+    return 0
+
+
 def _partner_credentials(args: argparse.Namespace) -> int:
     """Set (or with --clear forget) a partner's own provider account; a secret given as '-' is read from stdin."""
     from .exceptions import InvalidField
@@ -261,6 +392,12 @@ def _key_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_list(args: argparse.Namespace) -> int:
+    keys = _with_database(_settings(args), lambda s: partners.list_keys(s, args.partner_id))
+    _table(keys, ("id", "partner_id", "prefix", "role", "created_at", "revoked_at"), args.json)
+    return 0
+
+
 def _key_revoke(args: argparse.Namespace) -> int:
     key = _with_database(_settings(args), lambda s: partners.revoke_key(s, args.key_id))
     print(f"API key {key.id} revoked at {key.revoked_at.isoformat() if key.revoked_at else '?'}")
@@ -290,6 +427,9 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--port", type=int)
     up.add_argument("--sandbox-host", default="127.0.0.1")
     up.add_argument("--catalog-dir")
+    up.add_argument("--keep", action="store_true",
+                    help="keep the embedded database (the sandboxes still start empty); default: a clean demo state")
+    up.add_argument("--free-ports", action="store_true", help="any free ports for the sandboxes instead of the 81xx ones")
     up.set_defaults(run=_up)
     sandboxes = commands.add_parser("sandboxes", help="start the provider sandboxes on loopback ports")
     sandboxes.add_argument("--sandbox-host", default="127.0.0.1")
@@ -322,6 +462,9 @@ def parser() -> argparse.ArgumentParser:
     create = partner.add_parser("create", help="create a partner; prints its id on the last line")
     create.add_argument("name")
     create.set_defaults(run=_partner_create)
+    partner_list = partner.add_parser("list", help="every partner: id, name, created, live keys")
+    partner_list.add_argument("--json", action="store_true", help="a JSON array instead of a table")
+    partner_list.set_defaults(run=_partner_list)
     own = partner.add_parser("credentials", help="the partner's own account at a provider (write-only)")
     own.add_argument("partner_id")
     own.add_argument("provider", help="fresh_ru, fresh_kz, medicine (login, password, account) or rarus (token, partner code)")
@@ -337,6 +480,10 @@ def parser() -> argparse.ArgumentParser:
     key_create.add_argument("partner_id")
     key_create.add_argument("--role", choices=ROLES, default="operator")
     key_create.set_defaults(run=_key_create)
+    key_list = key.add_parser("list", help="API keys: id, partner, prefix, role, created, revoked (never the secret)")
+    key_list.add_argument("partner_id", nargs="?", help="only this partner's keys")
+    key_list.add_argument("--json", action="store_true", help="a JSON array instead of a table")
+    key_list.set_defaults(run=_key_list)
     key_revoke = key.add_parser("revoke", help="revoke an API key by its id")
     key_revoke.add_argument("key_id")
     key_revoke.set_defaults(run=_key_revoke)

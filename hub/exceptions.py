@@ -4,7 +4,8 @@
     ├── InvalidField   a field's value is wrong (names the field, maybe a rule)
     ├── NotFound (404) absent, or another partner's (never confirm it exists)
     ├── Malformed (400) the body is not UTF-8, not JSON, or nested too deeply
-    ├── Conflict (409) e.g. the same Idempotency-Key still being processed
+    ├── Conflict (409) e.g. the same Idempotency-Key still being processed, or a transition already made
+    ├── Unavailable (503) the hub's own configuration is missing (e.g. HUB_SECRET_KEY)
     └── Forbidden (403) the key's role may not do this
 """
 from __future__ import annotations
@@ -31,6 +32,12 @@ class NotFound(_Fixed):
 
 class Malformed(_Fixed):
     status, _title = 400, "Malformed request"
+
+
+class Unavailable(_Fixed):
+    """The hub itself cannot do this now (e.g. its key for provider credentials is missing)."""
+
+    status, _title = 503, "Service unavailable"
 
 
 class Conflict(_Fixed):

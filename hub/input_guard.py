@@ -9,8 +9,9 @@ What it refuses, and how (the problem names the field by its JSON path, e.g. ``p
   "yes" for a boolean) — 422;
 - decimals outside the bounds their type declares (``pricing.fields``): NaN, Infinity, more than two
   fractional digits, out of range — 422; dates outside ``pricing.fields.DATE_RANGE`` — 422;
-- a query or path integer that is not plain ASCII digits or has more than 18 of them — 422;
-  a query value longer than ``MAX_QUERY_VALUE`` characters — 422.
+- a query or path integer that is not plain ASCII digits or lies beyond ±``MAX_INT`` (the id columns
+  are 32-bit), a query date outside ``DATE_RANGE``, a query value longer than ``MAX_QUERY_VALUE``
+  characters — 422; a blank body where one is expected — 400.
 Nothing is written before these checks pass.
 """
 from __future__ import annotations
@@ -32,7 +33,7 @@ from .problems import split_validation
 MAX_BODY = 1_000_000
 MAX_DEPTH = 32
 MAX_QUERY_VALUE = 1000
-MAX_INT_DIGITS = 18
+MAX_INT = 2_147_483_647
 
 
 def _malformed(message: str) -> Malformed:
@@ -46,8 +47,9 @@ async def check_input(request: Request[Any, Any, Any]) -> None:
     if data is None:
         return
     body = await request.body()
-    if body.strip():  # an empty body: Litestar says it is missing
-        decode_body(body, data.annotation)
+    if not body.strip():
+        raise _malformed("a JSON body is required")
+    decode_body(body, data.annotation)
 
 
 def decode_body(body: bytes, kind: Any) -> Any:
@@ -57,6 +59,8 @@ def decode_body(body: bytes, kind: Any) -> Any:
     except RecursionError:
         raise _malformed(f"the body is nested too deeply (at most {MAX_DEPTH} levels)") from None
     except msgspec.DecodeError as exc:
+        if "out of range" in str(exc):
+            raise _number_out_of_range(body) from None
         what = "not valid UTF-8" if "UTF-8" in str(exc) else f"not valid JSON ({exc})"
         raise _malformed(f"the body is {what}") from None
     _check_raw(raw, "", 0)
@@ -69,26 +73,60 @@ def decode_body(body: bytes, kind: Any) -> Any:
     return value
 
 
+def _number_out_of_range(body: bytes) -> InvalidField:
+    """msgspec cannot hold an integer beyond 64 bits; find where it is (the stdlib can) and name it."""
+    import json
+
+    def find(value: Any, path: str) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2 ** 63:
+            return path or "body"
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            found = find(item, f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else key))
+            if found:
+                return found
+        return None
+
+    try:
+        where = find(json.loads(body), "") or "body"
+    except (ValueError, RecursionError):
+        where = "body"
+    return InvalidField(where, "a number far out of range")
+
+
 def _check_path_and_query(request: Request[Any, Any, Any], parameters: dict[str, Any]) -> None:
+    segments = request.url.path.split("/")
     for name, value in request.path_params.items():
         if isinstance(value, str) and "\x00" in value:
             raise InvalidField(name, "a NUL character is not allowed")
-        if isinstance(value, int) and len(str(abs(value))) > MAX_INT_DIGITS:
-            raise InvalidField(name, f"a whole number of at most {MAX_INT_DIGITS} digits")
+        if isinstance(value, int) and not isinstance(value, bool):
+            # the route's int converter also reads "+7", "1_000" and other scripts' digits: only plain ones pass
+            if str(value) not in segments or not -MAX_INT <= value <= MAX_INT:
+                raise InvalidField(name, f"a whole number in ASCII digits, at most {MAX_INT}")
     for name, value in request.query_params.multi_items():
         if "\x00" in value:
             raise InvalidField(name, "a NUL character is not allowed")
         if len(value) > MAX_QUERY_VALUE:
             raise InvalidField(name, f"at most {MAX_QUERY_VALUE} characters")
         parameter = parameters.get(name)
-        if parameter is not None and _is_int(parameter.annotation):
+        kind = _scalar(parameter.annotation) if parameter is not None else None
+        if kind is int:
             digits = value[1:] if value.startswith("-") else value
-            if not (digits.isascii() and digits.isdigit() and len(digits) <= MAX_INT_DIGITS):
-                raise InvalidField(name, f"a whole number of at most {MAX_INT_DIGITS} ASCII digits")
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 10 and abs(int(value)) <= MAX_INT):
+                raise InvalidField(name, f"a whole number in ASCII digits, at most {MAX_INT}")
+        elif kind is date:
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                raise InvalidField(name, "a date, YYYY-MM-DD") from None
+            if not DATE_RANGE[0] <= day <= DATE_RANGE[1]:
+                raise InvalidField(name, f"a date from {DATE_RANGE[0]} to {DATE_RANGE[1]}")
 
 
-def _is_int(annotation: Any) -> bool:
-    return annotation is int or (getattr(annotation, "__args__", None) or ()) == (int, type(None))
+def _scalar(annotation: Any) -> Any:
+    """int for ``int`` and ``int | None``; date likewise; else the annotation itself."""
+    options = [a for a in (getattr(annotation, "__args__", None) or (annotation,)) if a is not type(None)]
+    return options[0] if len(options) == 1 else annotation
 
 
 def _check_raw(value: Any, path: str, depth: int) -> None:

@@ -36,9 +36,9 @@ class Settings:
     idempotency_hours: int = DEFAULT_IDEMPOTENCY_HOURS  # HUB_IDEMPOTENCY_HOURS (at least 24)
     provider_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROVIDER_URLS))  # HUB_<PROVIDER>_URL
     fresh_login: str = "partner"  # HUB_FRESH_LOGIN: the partner user of the Service Manager
-    fresh_password: str = "sandbox"  # HUB_FRESH_PASSWORD
+    fresh_password: str = field(default="sandbox", repr=False)  # HUB_FRESH_PASSWORD
     fresh_account: int = 48  # HUB_FRESH_ACCOUNT: the partner's own subscriber number
-    rarus_token: str = "sandbox-token"  # HUB_RARUS_TOKEN
+    rarus_token: str = field(default="sandbox-token", repr=False)  # HUB_RARUS_TOKEN
     rarus_partner_code: str = "0320"  # HUB_RARUS_PARTNER_CODE (4 characters, RA-ONB-08)
     secret_key: str = field(default="", repr=False)  # HUB_SECRET_KEY: Fernet key(s) for stored provider credentials
     smtp_host: str = SANDBOX_HOST  # HUB_SMTP_HOST: the relay for e-mail channels (the sandbox desk by default)

@@ -26,6 +26,7 @@ from adapters import (
     Adapters,
     CertificateRequest,
     FreshAdapter,
+    NotFound,
     RarusAdapter,
     Rejected,
     RetryPolicy,
@@ -37,18 +38,21 @@ from adapters import (
 )
 from adapters.mail import compose_mail
 from pricing import MOSCOW
+from providers import PROFILES
 
 from .clock import Clock, SystemClock
 from .db import Customer, Database, Enrollment, Operation, OperationAttempt, Subscription
 from .services import credentials, mailbox, outbox
 from .services.credentials import Vault
-from .services.enrollments import Onboarding
+from .services.enrollments import Onboarding, provider_forgot
+from .services.event_subjects import emit_for
 from .services.reports import NoticeMail, queue_notices
 from .services.subscriptions import CARD_SYNC, Subscriptions
 from .services.transfers import Transfers
 
 log = logging.getLogger("hub.worker")
 OK, WAITING, TRANSIENT, REJECTED = "ok", "waiting", "transient", "rejected"
+MAIL_EVENTS = ("subscription", "transfer")  # an enrollment's own service reports its e-mails; notices are in their report
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,14 @@ class Outcome:
     error: str | None = None
     rule: str | None = None
     retry_after: float | None = None
+
+
+def _mail_sent(session: Any, operation: Operation, result: dict[str, Any]) -> None:
+    """A request about a subscription (a correction, RULES §5) or a transfer went to the provider's mailbox."""
+    about = operation.payload["about"]
+    emit_for(session, operation.partner_id, "mail_sent", customer_id=operation.customer_id, about=about,
+             **{f"{about}_id": operation.payload.get(f"{about}_id")}, to=operation.payload.get("to"),
+             subject=operation.payload.get("subject"), message_id=result.get("message_id"))
 
 
 def _users(payload: dict[str, Any]) -> tuple[User, ...]:
@@ -108,16 +120,33 @@ class Worker:
 
     async def _not_anothers(self, operation: Operation, adapter: Any, column: Any, value: str, what: str) -> None:
         """Partners who share one provider account (the hub's default) see each other's objects there:
-        what another partner's enrollment on that same account already holds is never adopted."""
+        what another partner's enrollment, customer card or subscription on that same account already holds
+        is never adopted."""
+        default = self.adapters.providers[operation.provider].identity
         async with self.db.reads() as session:
             holders = set(await session.scalars(select(Enrollment.partner_id).where(
                 Enrollment.provider == operation.provider, column == value,
                 Enrollment.partner_id != operation.partner_id, Enrollment.state != "cancelled")))
+            if column is Enrollment.account:  # also a number another partner typed into a card, or ordered on
+                field = PROFILES[operation.provider].account_field
+                cards = await session.execute(select(Customer.partner_id, Customer.accounts).where(
+                    Customer.partner_id != operation.partner_id))
+                holders |= {partner for partner, accounts in cards if str((accounts or {}).get(field) or "") == value}
             stored = await credentials.accounts_at(session, operation.provider, holders)
-        default = self.adapters.providers[operation.provider].identity
         if any(stored.get(holder, default) == adapter.identity for holder in holders):
             raise Rejected(f"{operation.provider}: the {what} {value} found at the provider is another partner's "
                            f"customer's; it is not adopted", provider=operation.provider, code="owner_conflict")
+
+    async def _not_anothers_subscription(self, operation: Operation, adapter: Any, number: str) -> None:
+        async with self.db.reads() as session:
+            holders = set(await session.scalars(select(Subscription.partner_id).where(
+                Subscription.provider == operation.provider, Subscription.provider_number == number,
+                Subscription.partner_id != operation.partner_id)))
+            stored = await credentials.accounts_at(session, operation.provider, holders)
+        default = self.adapters.providers[operation.provider].identity
+        if any(stored.get(holder, default) == adapter.identity for holder in holders):
+            raise Rejected(f"{operation.provider}: the subscription {number} found at the provider is another "
+                           f"partner's; it is not adopted", provider=operation.provider, code="owner_conflict")
 
     # --- the steps ------------------------------------------------------------------------------------------
     async def _request_certificates(self, operation: Operation) -> Outcome:
@@ -144,7 +173,11 @@ class Worker:
 
     async def _poll_access(self, operation: Operation) -> Outcome:
         adapter = await self._adapter(operation)
-        status = await adapter.access_status(AccessHandle(operation.payload["reference"]))
+        reference = operation.payload["reference"]
+        try:
+            status = await adapter.access_status(AccessHandle(reference))
+        except NotFound as exc:  # gone there (e.g. a sandbox restarted empty): the enrollment fails saying so
+            return Outcome(REJECTED, error=provider_forgot(operation.provider, reference, exc.message), rule=exc.rule)
         if not status.active:
             return Outcome(WAITING)
         if status.account:
@@ -169,10 +202,14 @@ class Worker:
         await self._not_anothers(operation, adapter, Enrollment.account, str(operation.payload["account"]), "subscriber")
         order = SubscriptionOrder(
             subscriber=int(operation.payload["account"]), kind=row.kind, tariff=row.tariff_code or row.tariff,
-            start=row.start, months=row.months_charged if row.kind == "main" else None, quantity=row.quantity,
+            # a tariff of fixed days (FR-SUB-19: 1С:Касса Базовый 250, 999 days) charges no months and is ordered without
+            start=row.start, months=row.months_charged if row.kind == "main" and row.months_charged else None,
+            quantity=row.quantity,
             main_number=int(main.provider_number) if main and main.provider_number else None,
             card={f: getattr(customer, f) for f in CARD_SYNC if getattr(customer, f) is not None})
         made = await adapter.create_subscription(order)
+        if made.reused:  # an existing subscription found at the provider: never another partner's
+            await self._not_anothers_subscription(operation, adapter, str(made.number))
         return Outcome(OK, {"number": made.number, "start": made.start.isoformat(), "end": made.end.isoformat(),
                             "retail": made.retail, "discount_percent": made.discount_percent, "amount": made.amount,
                             "reused": made.reused})
@@ -204,9 +241,10 @@ class Worker:
         assert isinstance(adapter, RarusAdapter)
         login = operation.payload["account"]
         await self._not_anothers(operation, adapter, Enrollment.account, str(login), "client")
+        options = list(row.options or [])  # what the hub priced goes to the provider (RA-PRICE-04)
         if operation.kind == "rarus_convert":
-            return Outcome(OK, await adapter.convert(login, row.seat_plan or [], row.months_charged))
-        return Outcome(OK, await adapter.change(login, row.seat_plan or []))
+            return Outcome(OK, await adapter.convert(login, row.seat_plan or [], row.months_charged, options))
+        return Outcome(OK, await adapter.change(login, row.seat_plan or [], options))
 
     async def _poll_payment(self, operation: Operation) -> Outcome:
         row, _, _ = await self._subscription(operation)
@@ -214,8 +252,9 @@ class Worker:
         assert isinstance(adapter, RarusAdapter)
         client = await adapter.client(operation.payload["account"])
         paid = client["status"] == "paying" and client["seat_plan"] == row.seat_plan and not client.get("pending_change")
-        return Outcome(OK, {"status": client["status"], "monthly": client["monthly"],
-                            "paid_through": client["paid_through"]}) if paid else Outcome(WAITING)
+        return Outcome(OK, {"status": client["status"], "monthly": client["monthly"], "paid_through": client["paid_through"],
+                            "seat_plan": client["seat_plan"], "options": client.get("options") or []}) \
+            if paid else Outcome(WAITING)
 
     async def execute(self, operation: Operation) -> Outcome:
         known = self.steps.get(operation.kind)
@@ -274,6 +313,8 @@ class Worker:
             if outcome.kind == OK:
                 outbox.release(row, outbox.SUCCEEDED, now, result=outcome.result)
                 await service.step_succeeded(session, row, outcome.result or {}, now)
+                if row.kind == mailbox.MAIL and row.payload["about"] in MAIL_EVENTS:
+                    _mail_sent(session, row, outcome.result or {})
             elif outcome.kind == WAITING:
                 row.attempts = 0  # waiting is not failing
                 outbox.release(row, outbox.PENDING, now, due=now + self.settings.poll_every)

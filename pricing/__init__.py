@@ -9,6 +9,7 @@ Public surface::
     build_engines, FreshEngine, RarusEngine          engines/
     compare                                          compare.py
     QuoteRequest, SubscriptionPriceRequest, ...      requests.py
+    Standing, StandingWhatIf, pricing_standing       standing.py
     PricingError, RequestInvalid, RuleViolation      errors.py
 """
 from .calendar import MOSCOW, is_working_day, next_batch, next_working_day
@@ -18,6 +19,8 @@ from .engines import Engine, FreshEngine, RarusEngine, build_engines
 from .errors import PricingError, RequestInvalid, RuleViolation
 from .money import Currency, Money, round_minor
 from .periods import add_months, calendar_month_invoice_period, month_key, months_charged, period_end
+from .rarus_invoices import RarusInvoice, change_invoice, first_invoice, month_shares, renewal_invoice
+from .standing import Standing, StandingWhatIf, pricing_standing, with_what_if
 from .requests import (
     CustomerFacts,
     Offer,
@@ -32,8 +35,9 @@ from .requests import (
 __all__ = [
     "DEFAULT_CATALOG_DIR", "MOSCOW", "PROVIDERS", "SAMPLE_SOURCE", "Catalog", "CatalogError", "Currency", "CustomerFacts", "Engine",
     "FreshEngine", "Money", "Offer", "PartnerStanding", "PricingError", "QuoteRequest", "QuoteResponse",
-    "RarusEngine", "RequestInvalid", "RuleViolation", "SeatGroup", "SubscriptionPrice", "SubscriptionPriceRequest",
-    "add_months", "build_engines", "calendar_month_invoice_period", "check_standing", "compare", "is_working_day",
-    "load_catalog", "load_catalogs", "month_key", "months_charged", "next_batch", "next_working_day",
-    "period_end", "round_minor",
+    "RarusEngine", "RarusInvoice", "RequestInvalid", "RuleViolation", "SeatGroup", "Standing", "StandingWhatIf",
+    "SubscriptionPrice", "SubscriptionPriceRequest",
+    "add_months", "build_engines", "calendar_month_invoice_period", "change_invoice", "check_standing", "compare",
+    "first_invoice", "is_working_day", "load_catalog", "load_catalogs", "month_key", "month_shares", "months_charged",
+    "next_batch", "next_working_day", "period_end", "pricing_standing", "renewal_invoice", "round_minor", "with_what_if",
 ]

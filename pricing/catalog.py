@@ -97,6 +97,7 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     its_cover_end: bool = False  # the period must run past the ITS contract's end (FR-SUB-17)
     after: tuple[str, ...] = ()  # one of these tariffs must already be live for the customer (FR-SUB-19)
     after_rule: str | None = None
+    backdate_rule: str | None = None  # the rule that lets it start before the day of ordering (FK-SUB-17), else FAM-SUB-02
     note: str | None = None
 
     @property
@@ -173,6 +174,16 @@ class InvoiceTerm(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     day: int | None = None
 
 
+class Alternative(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A larger service offered beyond «Аренда 1С»'s limits (RA-PRICE-05), priced on request."""
+
+    name: str
+    max_connections: int | None = None  # at most this many concurrent users; None: unlimited
+
+    def fits(self, connections: int) -> bool:
+        return self.max_connections is None or connections <= self.max_connections
+
+
 class RarusTerms(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     included_bases: int
     included_storage_gb: int
@@ -180,7 +191,7 @@ class RarusTerms(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     max_connections: int
     max_storage_gb: int
     limits_rule: str
-    beyond_limits: tuple[str, ...]
+    beyond_limits: tuple[Alternative, ...]
     included: tuple[str, ...] = ()
 
 

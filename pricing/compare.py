@@ -7,8 +7,7 @@ from .engines import Engine
 from .errors import RequestInvalid, RuleViolation
 from .requests import PartnerStanding, QuoteRequest, QuoteResponse
 from .seats import check_modes
-
-MAX_PERCENT = 100
+from .standing import check_standing
 
 
 def validate_need(need: QuoteRequest, engines: dict[str, Engine]) -> None:
@@ -24,17 +23,6 @@ def validate_need(need: QuoteRequest, engines: dict[str, Engine]) -> None:
         if option not in known_options:
             raise RequestInvalid(f"options[{i}]", f"unknown option {option!r}; known: {', '.join(sorted(known_options))}")
     check_standing(need.partner)
-
-
-def check_standing(standing: PartnerStanding | None) -> None:
-    if standing is None:
-        return
-    rate = standing.rarus_commission_percent
-    if rate is not None and not (0 <= rate <= MAX_PERCENT):
-        raise RequestInvalid("partner.rarus_commission_percent", "must be between 0 and 100")
-    for i, month in enumerate(standing.service_desk_lapsed_months):
-        if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
-            raise RequestInvalid(f"partner.service_desk_lapsed_months[{i}]", "expected YYYY-MM")
 
 
 def compare(need: QuoteRequest, engines: dict[str, Engine], standing: PartnerStanding, today: date) -> QuoteResponse:

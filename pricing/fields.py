@@ -21,8 +21,8 @@ from msgspec import Meta
 
 # one line: no C0/C1 controls, DEL, or Unicode line/paragraph separators
 NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
-# free text: line breaks and tabs allowed, other controls not
-NO_CONTROL_BUT_BREAKS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]*$"
+# free text: line breaks and tabs allowed, other controls (C1 and NEL included) not
+NO_CONTROL_BUT_BREAKS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*$"
 
 AMOUNT_MAX = Decimal("999999999999.99")
 DATE_RANGE = (date(2000, 1, 1), date(2099, 12, 31))

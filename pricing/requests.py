@@ -12,7 +12,9 @@ import msgspec
 from msgspec import Meta
 
 from .catalog import Months, Provider
-from .fields import Code, Month, Percent, line
+from .fields import Code, line
+from .standing import PartnerStanding as PartnerStanding  # re-exported: what the engines read
+from .standing import StandingWhatIf
 
 Mode = Literal["single", "alternate", "simultaneous"]
 Kind = Literal["first", "first_renewal", "renewal", "upgrade", "addon_sessions", "addon_bases"]
@@ -36,21 +38,6 @@ class CustomerFacts(_In):
     medical: bool = False  # a medical organisation (1С:Медицина)
 
 
-class PartnerStanding(_In):
-    """The partner's standing with each provider; what decides discounts and eligibility."""
-
-    csk: bool = False  # 1С:Центр сетевой компетенции (FR-DISC-03; FK-DISC-01 unless kz_csk is given)
-    kz_csk: bool | None = None  # ЦСК standing with 1cfresh.kz when it differs (FK-DISC-01)
-    sip: bool = False  # 1С:СИП; treated like any franchisee (FR-DISC-03, unverified)
-    service_desk: bool | None = None  # connected to Сервис-деск (False: never)
-    service_desk_since: date | None = None  # counts from the month after (FR-DISC-04)
-    service_desk_lapsed_months: Annotated[list[Month], Meta(max_length=240)] = []  # "YYYY-MM" months whose Сервис-деск record failed
-    corp_eligible: bool = False  # may sell КОРП (FR-SUB-20)
-    erp_eligible: bool = False  # ERP competence centre (FR-SUB-20)
-    medicine_competence_centre: bool = False  # MED-ONB-01
-    rarus_commission_percent: Percent | None = None  # agent fee rate (RA-COMM-01)
-
-
 class QuoteRequest(_In):
     region: Literal["ru", "kz"]
     months: Months
@@ -59,7 +46,7 @@ class QuoteRequest(_In):
     storage_gb: Count | None = None
     options: Annotated[list[Code], Meta(max_length=20)] = []
     customer: CustomerFacts = CustomerFacts()
-    partner: PartnerStanding | None = None
+    partner: StandingWhatIf | None = None  # what-if: the stored spelling, only the fields it changes (pricing.standing)
     providers: Annotated[list[Provider], Meta(max_length=4)] | None = None
     created_on: date | None = None
 
@@ -114,7 +101,7 @@ class SubscriptionPriceRequest(_In):
     quantity: Annotated[int, Meta(ge=1, le=1000)] = 1  # sessions, bases or registers
     application: Code | None = None  # the application it is for (FR-DISC-02, FR-DISC-05)
     customer: CustomerFacts = CustomerFacts()
-    partner: PartnerStanding | None = None
+    partner: StandingWhatIf | None = None  # what-if, as in QuoteRequest
 
 
 class SubscriptionPrice(msgspec.Struct):

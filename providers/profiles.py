@@ -43,6 +43,9 @@ class Profile:
     access_wait_minutes: int | None = None  # how long that usually takes, when the manual says (RA-ONB-03)
     access_rule: str | None = None
     reply_subjects: dict[str, str] = field(default_factory=dict)  # e-mail answers: outcome → subject prefix
+    # the trial an invitation naming no tariff starts: a catalog tariff (MED-ONB-05), or None for the provider's
+    # standard trial of ``trial_days`` (FR-ONB-01, FK-ONB-01) — never "the first trial tariff in the catalog"
+    trial_tariff: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -64,7 +67,8 @@ PROFILES: dict[str, Profile] = {
                         requires_certificate=True, onboarding=("certificates", "invite"),
                         account_field="medicine_subscriber", access_rule="FAM-ONB-01",
                         reply_subjects={"issued": "Сертификаты выпущены", "rejected": "Заявка отклонена",
-                                        "accepted": "Заявка принята"}),
+                                        "accepted": "Заявка принята"},
+                        trial_tariff="1С:Медицина. Больница через Интернет ТЕСТОВЫЙ"),
     "rarus": Profile("rarus", "1С-Рарус «Аренда 1С»", "RU", MOSCOW, 14, "RA-ONB-01", "oblako@rarus.ru", interface="rarus_cabinet", max_trial_users=5,
                         card_fields=("legal_name", "inn", "email"), card_rule="RA-ONB-05",
                         onboarding=("trial_request",), account_field="rarus_login",

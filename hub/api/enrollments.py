@@ -15,6 +15,7 @@ from ..schemas.enrollments import (
     EventPage,
     InboundMail,
     InboundResult,
+    OperationDetail,
     OperationOut,
     OperationPage,
 )
@@ -72,7 +73,8 @@ class EnrollmentsController(Controller):
         return await idempotent_write(request, 200, lambda s: onboarding.cancel(s, request.user, enrollment_id))
 
     @post("/api/v1/inbound/mail", guards=[needs("operator")], status_code=200,
-          summary="A provider's e-mail answer, matched to its request by In-Reply-To")
+          summary="A provider's e-mail answer, matched to its request by In-Reply-To; stored, applied when the "
+                  "enrollment can take it, and the answer says what was done")
     async def inbound(self, request: Request[Any, Any, Any], data: JSONBody[InboundMail],
                       onboarding: NamedDependency[Onboarding]) -> Response[InboundResult]:
         return await idempotent_write(request, 200, lambda s: onboarding.inbound_mail(s, request.user, data))
@@ -90,7 +92,13 @@ class OperationsController(Controller):
         return await outbox.search(session, request.user, status=status, provider=provider, customer_id=customer_id,
                                    limit=limit, offset=offset)
 
-    @post("/{operation_id:int}/retry", guards=[needs("operator")], status_code=200, summary="Retry a step that gave up")
+    @get("/{operation_id:int}", summary="One outbound step with every attempt's outcome")
+    async def read(self, request: Request[Any, Any, Any], operation_id: FromPath[int],
+                   session: NamedDependency[AsyncSession]) -> OperationDetail:
+        return await outbox.detail(session, request.user, operation_id)
+
+    @post("/{operation_id:int}/retry", guards=[needs("operator")], status_code=200,
+          summary="Retry a step that gave up; a request is made again from the customer card as it is now")
     async def retry(self, request: Request[Any, Any, Any], operation_id: FromPath[int],
                     onboarding: NamedDependency[Onboarding]) -> Response[OperationOut]:
         return await idempotent_write(request, 200, lambda s: onboarding.retry(s, request.user, operation_id))

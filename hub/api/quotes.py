@@ -19,7 +19,8 @@ class QuotesController(Controller):
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[QuoteRequest],
                      pricing: NamedDependency[PricingService]) -> QuoteResponse:
         """Offers ranked by the customer's total price, each with the partner's cost and income.
-        The calling partner's standing applies unless `partner` gives a what-if override."""
+        The calling partner's stored standing applies; a what-if `partner`, spelled as the stored standing
+        (`{"fresh_ru": {"csk": false}}`), changes only the fields it names."""
         return pricing.quote(data, request.user.standing)
 
 
@@ -30,5 +31,6 @@ class PricesController(Controller):
     @post("/subscription", status_code=200, summary="Price one Fresh-family subscription", )
     async def subscription(self, request: Request[Any, Any, Any], data: JSONBody[SubscriptionPriceRequest],
                            pricing: NamedDependency[PricingService]) -> SubscriptionPrice:
-        """Retail, discount, partner cost, period, months charged and invoice due date — before anything is created."""
+        """Retail, discount, partner cost, period, months charged and invoice due date — before anything is created.
+        A what-if `partner` changes only the stored standing's fields it names, as for quotes."""
         return pricing.price(data, request.user.standing)

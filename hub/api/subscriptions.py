@@ -42,14 +42,16 @@ class SubscriptionsController(Controller):
                       data: JSONBody[SubscriptionCorrection], subscriptions: NamedDependency[Subscriptions]) -> Response[SubscriptionOut]:
         return await idempotent_write(request, 202, lambda s: subscriptions.correct(s, request.user, subscription_id, data))
 
-    @get(summary="Subscriptions, filtered (customer, provider, kind, ending between)")
+    @get(summary="Subscriptions, filtered (customer, provider, kind, status, ending between)")
     async def list_(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
                     subscriptions: NamedDependency[Subscriptions], customer_id: FromQuery[str | None] = None,
                     provider: FromQuery[str | None] = None, kind: FromQuery[str | None] = None,
+                    status: FromQuery[str | None] = None,
                     ending_from: FromQuery[date | None] = None, ending_to: FromQuery[date | None] = None,
                     limit: FromQuery[int] = 50, offset: FromQuery[int] = 0) -> SubscriptionPage:
         return await subscriptions.search(session, request.user, customer_id=customer_id, provider=provider, kind=kind,
-                                          ending_from=ending_from, ending_to=ending_to, limit=limit, offset=offset)
+                                          status=status, ending_from=ending_from, ending_to=ending_to, limit=limit,
+                                          offset=offset)
 
     @get("/{subscription_id:str}", summary="One subscription with what the provider confirmed")
     async def read(self, request: Request[Any, Any, Any], subscription_id: FromPath[str],

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .types import StructJSON, UTCDateTime
@@ -165,8 +165,29 @@ class OperationAttempt(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class InboundMessage(Base):
+    """A provider's e-mail answer as received (`POST /api/v1/inbound/mail`), kept until the enrollment
+    can take it: ``outcome`` says what was done (hub/services/enrollments.py, MAIL_OUTCOMES)."""
+
+    __tablename__ = "inbound_mail"
+    __table_args__ = (Index("ix_inbound_mail_enrollment_outcome", "enrollment_id", "outcome"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    enrollment_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    operation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    in_reply_to: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+    sender: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    answer: Mapped[str | None] = mapped_column(String(20), nullable=True)  # issued | rejected | accepted
+    outcome: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class Event(Base):
-    """What happened to enrollments, for `GET /api/v1/events` (the id is the cursor)."""
+    """What happened to enrollments, for `GET /api/v1/events` (``seq`` is the cursor, shown as the id)."""
 
     __tablename__ = "events"
 
@@ -177,6 +198,19 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(StructJSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the position in the partner's feed and the public cursor, given at commit (hub/services/events.py)
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+    __table_args__ = (Index("uq_events_partner_seq", "partner_id", "seq", unique=True),)
+
+
+class EventCounter(Base):
+    """Each partner's last feed position; the committing transaction that emitted events holds its row."""
+
+    __tablename__ = "event_counters"
+
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger)
 
 
 class Subscription(Base):
@@ -208,10 +242,13 @@ class Subscription(Base):
     payment_document: Mapped[str | None] = mapped_column(String(200), nullable=True)
     main_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     seat_plan: Mapped[list[dict[str, Any]] | None] = mapped_column(StructJSON, nullable=True)
+    options: Mapped[list[str] | None] = mapped_column(StructJSON, nullable=True)  # Rarus options the hub priced
     rules: Mapped[list[str]] = mapped_column(StructJSON, default=list)
     status: Mapped[str] = mapped_column(String(20), index=True)  # requested awaiting_payment active failed
     provider_number: Mapped[str | None] = mapped_column(String(50), nullable=True)
     provider_data: Mapped[dict[str, Any] | None] = mapped_column(StructJSON, nullable=True)
+    # where the provider's figures differ from the hub's: [{field, expected, provider, cause, found_at, step}]
+    discrepancies: Mapped[list[dict[str, Any]] | None] = mapped_column(StructJSON, nullable=True)
     failure: Mapped[str | None] = mapped_column(Text, nullable=True)
     extension: Mapped[str | None] = mapped_column(String(20), nullable=True)  # self_extension | promised_payment
     extended_until: Mapped[date | None] = mapped_column(Date, nullable=True)

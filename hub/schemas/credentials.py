@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-Login = Annotated[str, Meta(min_length=1, max_length=200)]
-Secret = Annotated[str, Meta(min_length=1, max_length=1000)]
+VISIBLE_ASCII = r"^[\x21-\x7e]+$"  # what an HTTP header or basic-auth value can carry safely
+Login = Annotated[str, Meta(min_length=1, max_length=200, pattern=VISIBLE_ASCII)]
+Secret = Annotated[str, Meta(min_length=1, max_length=1000, pattern=VISIBLE_ASCII)]
 SubscriberNumber = Annotated[int, Meta(ge=1, le=2_147_483_647)]
 PartnerCode = Annotated[str, Meta(min_length=1, max_length=4)]
 

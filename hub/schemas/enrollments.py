@@ -41,6 +41,10 @@ class Step(msgspec.Struct):
     waiting_for: str | None = None
     expected_at: str | None = None  # an ISO instant (batches, credentials) or date (trial end)
     rule: str | None = None
+    # while the step's outbox operation is being retried (or gave up): which one, its tries and last error
+    operation_id: int | None = None
+    attempts: int | None = None
+    last_error: str | None = None
 
 
 class EnrollmentOut(msgspec.Struct):
@@ -83,6 +87,20 @@ class OperationOut(msgspec.Struct):
     updated_at: datetime
 
 
+class AttemptOut(msgspec.Struct):
+    worker: str
+    started_at: datetime
+    finished_at: datetime
+    outcome: str  # ok | waiting | transient | rejected
+    error: str | None
+
+
+class OperationDetail(OperationOut):
+    """One operation with every attempt the workers recorded, oldest first."""
+
+    history: list[AttemptOut] = []
+
+
 class OperationPage(msgspec.Struct):
     items: list[OperationOut]
     total: int
@@ -113,7 +131,15 @@ class InboundMail(_In):
     sender: Email | None = None
 
 
+MailOutcome = Literal["applied", "stored_until_request_sent", "already_applied", "not_applicable", "noted",
+                      "unrecognised", "unmatched"]
+
+
 class InboundResult(msgspec.Struct):
-    matched: bool
+    """What the hub did with a forwarded answer (README, "Onboarding"); the mail is stored whatever it was."""
+
+    matched: bool  # In-Reply-To names one of the partner's requests
     enrollment_id: str | None
-    outcome: str | None
+    answer: str | None  # what the subject says: issued | rejected | accepted (per the provider profile)
+    outcome: MailOutcome
+    detail: str

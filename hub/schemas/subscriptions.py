@@ -44,6 +44,21 @@ class SubscriptionCreate(_In):
     dry_run: bool = False
 
 
+class Discrepancy(msgspec.Struct):
+    """A figure the provider confirmed otherwise than the hub expected (money as text, dates ISO).
+
+    ``field`` names the subscription's own field (``retail`` is a Rarus invoice's total, ``customer_price``
+    its monthly price); ``cause`` is the likely reason, derived from the data; ``step`` the provider call
+    (create_subscription, correct, rarus_convert, rarus_change, poll_payment) that reported it."""
+
+    field: str
+    expected: str | int | None
+    provider: str | int | None
+    cause: str
+    found_at: datetime
+    step: str | None = None
+
+
 class SubscriptionOut(msgspec.Struct):
     id: str
     customer_id: str
@@ -73,6 +88,9 @@ class SubscriptionOut(msgspec.Struct):
     extension: str | None = None  # self_extension (FAM-SUB-06) | promised_payment (FAM-SUB-07)
     extended_until: date | None = None
     dry_run: bool = False
+    options: list[str] = []  # Rarus options, sent to the provider with the order
+    discrepancies: list[Discrepancy] = []  # where the provider's figures differ from the hub's: recorded, not hidden
+    warnings: list[str] = []  # what the order should know (a main over a live main, sample prices); said once, not stored
 
 
 class SubscriptionPage(msgspec.Struct):

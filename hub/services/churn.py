@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import PROVIDERS, add_months
-from pricing.fields import Comment
+from pricing.fields import DATE_RANGE, Comment
 
 from ..caller import Caller
 from ..db.models import Customer, Departure, Subscription
@@ -86,7 +86,9 @@ async def rate(session: AsyncSession, caller: Caller, month: str) -> list[ChurnL
     try:
         first = date.fromisoformat(f"{month}-01")
     except ValueError:
-        raise InvalidField("month", "YYYY-MM") from None
+        raise InvalidField("month", "a month as YYYY-MM, e.g. 2026-11") from None
+    if not DATE_RANGE[0] <= first <= DATE_RANGE[1]:
+        raise InvalidField("month", f"a month from {DATE_RANGE[0]:%Y-%m} to {DATE_RANGE[1]:%Y-%m}")
     after = add_months(first, 1)
     lines = []
     for provider in PROVIDERS:

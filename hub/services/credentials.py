@@ -11,6 +11,7 @@ without stored credentials uses the hub's demo default (the settings), as before
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -24,8 +25,8 @@ from adapters import Credentials, FreshCredentials, Misconfigured, RarusCredenti
 from providers import PROFILES, InvalidIdentifier, rarus_partner_code
 
 from ..caller import Caller
-from ..db.models import ProviderCredential, utcnow
-from ..exceptions import InvalidField, NotFound
+from ..db.models import Partner, ProviderCredential, utcnow
+from ..exceptions import InvalidField, NotFound, Unavailable
 from ..schemas.credentials import CredentialsIn, CredentialsList, CredentialsOut
 from ..settings import Settings
 from . import audit
@@ -34,6 +35,8 @@ KEY_FILE = "secret.key"
 FIELDS = {"service_manager": ("login", "password", "account"), "rarus_cabinet": ("token", "partner_code")}
 RESOURCE = "provider_credentials"
 
+
+log = logging.getLogger("hub.credentials")
 
 class VaultError(Exception):
     """The hub's key is missing, malformed, or not the one the credentials were encrypted with."""
@@ -51,6 +54,9 @@ class Vault:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Vault:
+        if not settings.secret_key and not settings.database.startswith("sqlite"):
+            log.warning("HUB_SECRET_KEY is not set: provider credentials are encrypted with a key file under %s, "
+                        "which every other hub process on this database must share", settings.data_dir)
         return cls(settings.secret_key, settings.data_dir / KEY_FILE)
 
     def cipher(self) -> MultiFernet:
@@ -149,6 +155,8 @@ def _checked(interface: str, data: CredentialsIn) -> tuple[str, dict[str, str]]:
 async def store(session: AsyncSession, caller: Caller, vault: Vault, provider: str, data: CredentialsIn) -> CredentialsOut:
     """Set the partner's own account at ``provider`` (replacing the one stored); audited without secrets."""
     account, secret = _checked(interface_of(provider), data)
+    # the partner's row is locked, so two first PUTs for one provider are one insert and one update
+    await session.scalar(select(Partner.id).where(Partner.id == caller.partner_id).with_for_update())
     row = await _row(session, caller.partner_id, provider)
     before = view(provider, row) if row is not None else None
     now = utcnow()
@@ -158,7 +166,7 @@ async def store(session: AsyncSession, caller: Caller, vault: Vault, provider: s
     try:
         row.account, row.secret, row.updated_at = account, vault.encrypt(secret), now
     except VaultError as exc:
-        raise InvalidField("HUB_SECRET_KEY", str(exc)) from None
+        raise Unavailable(str(exc)) from None
     await session.flush()
     after = view(provider, row)
     audit.record(session, caller, RESOURCE, provider, "set", before, after)

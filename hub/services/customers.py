@@ -118,7 +118,7 @@ async def read(session: AsyncSession, caller: Caller, customer_id: str) -> Custo
 
 
 async def update(session: AsyncSession, caller: Caller, customer_id: str, patch: CustomerUpdate) -> CustomerOut:
-    row = await owned(session, caller, customer_id)
+    row = await owned(session, caller, customer_id, for_update=True)  # concurrent changes apply one after another
     before = customer_out(row)
     card = {f: getattr(row, f) for f in CARD_FIELDS}
     card.update({f: v for f, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET})

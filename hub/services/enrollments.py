@@ -4,7 +4,9 @@
               → ready_for_paid → active_paid;   failed, expired, cancelled
 
 Each outbound step is an outbox row written with the state change. What the worker learns
-comes back through ``step_succeeded`` / ``step_failed``; e-mail answers through ``inbound_mail``.
+comes back through ``step_succeeded`` / ``step_failed``; e-mail answers through ``inbound_mail``: each
+is stored (``inbound_mail`` table) and applied as soon as the enrollment can take it — a «Сертификаты
+выпущены» that overtakes the worker's record of the request waits for that record (``MAIL_OUTCOMES``).
 
 Every transition locks the enrollment (or the operation) before checking its state, the worker's
 reports included, so an operator's cancel and a step's success never overwrite each other, and of
@@ -24,7 +26,7 @@ from pricing.engines.common import standing_gap
 from providers import PROFILES, certificate_issue_time
 
 from ..caller import Caller
-from ..db.models import Customer, Enrollment, Operation, Partner, utcnow
+from ..db.models import Customer, Enrollment, InboundMessage, Operation, Partner, utcnow
 from ..exceptions import Conflict, InvalidField
 from ..schemas.enrollments import (
     EnrollmentCreate,
@@ -44,12 +46,29 @@ from .tenancy import owned_row
 STEP_STATE = {"certificates": "awaiting_certificates", "invite": "invited", "trial_request": "trial_requested"}
 STEP_OPERATION = {"certificates": "request_certificates", "invite": "request_access", "trial_request": "request_access"}
 POLL = "poll_access"
+ACCESS_OBJECT = {"invite": "invitation", "trial_request": "trial request"}  # what the access step makes there
+# what POST /api/v1/inbound/mail did with an answer (README, "Onboarding"); the mail is stored in every case
+APPLIED, STORED, ALREADY, NOT_APPLICABLE, NOTED, UNRECOGNISED, UNMATCHED = (
+    "applied", "stored_until_request_sent", "already_applied", "not_applicable", "noted", "unrecognised", "unmatched")
+MAIL_OUTCOMES = (APPLIED, STORED, ALREADY, NOT_APPLICABLE, NOTED, UNRECOGNISED, UNMATCHED)
 TRIAL_ENDING_DAYS = 3
 ENDED = ("failed", "cancelled", "expired")  # states after which the customer may be enrolled there again
 
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _access_step(provider: str) -> str:
+    return next(step for step in PROFILES[provider].onboarding if step != "certificates")
+
+
+def provider_forgot(provider: str, reference: str, detail: str) -> str:
+    """The failure of an enrollment whose invitation or trial request the provider no longer has (a
+    sandbox restarted empty, an object removed there): polling it again would never find it."""
+    what = ACCESS_OBJECT[_access_step(provider)]
+    return (f"the provider no longer knows {what} {reference} ({detail}); cancel this enrollment and enroll "
+            "the customer again")
 
 
 class Onboarding:
@@ -107,23 +126,37 @@ class Onboarding:
         unknown = [p for p in data.products if catalog.configuration(p) is None]
         if unknown:
             raise InvalidField("products", f"{data.provider} has no {', '.join(unknown)}")
-        if "trial_request" in profile.onboarding and not data.products:
-            raise InvalidField("products", "a trial request names the products to try", rule="RA-ONB-02")
+        self._check_request(customer, partner, data.provider, list(data.products), [u.phone for u in data.users])
+
+    @staticmethod
+    def _check_request(customer: Customer, partner: Partner, provider: str, products: list[str],
+                       phones: list[str | None]) -> None:
+        """What the outbound requests must carry, from the card and the standing as they are now:
+        checked when the enrollment is accepted and again when a failed step is retried."""
+        profile = PROFILES[provider]
         stored = msgspec.convert(partner.standing or {}, Standing)
-        if "trial_request" in profile.onboarding and not stored.rarus.partner_code:
-            raise InvalidField("partner.standing.rarus.partner_code", "set the partner's Rarus code first", rule="RA-ONB-02")
+        if "trial_request" in profile.onboarding:  # RA-ONB-02: the partner's data, the customer's, the trial's
+            if not products:
+                raise InvalidField("products", "a trial request names the products to try", rule="RA-ONB-02")
+            if not stored.rarus.partner_code:
+                raise InvalidField("partner.standing.rarus.partner_code", "set the partner's Rarus code first",
+                                   rule="RA-ONB-02")
+            if not customer.inn:
+                raise InvalidField("inn", "a Rarus trial request carries the customer's ИНН; fill it on the card first",
+                                   rule="RA-ONB-02")
         if profile.requires_certificate:
             if not stored.medicine.partner_subscriber_number:
                 raise InvalidField("partner.standing.medicine.partner_subscriber_number",
                                    "certificate requests name the partner's subscriber number", rule="MED-ONB-02")
             missing = [f for f in ("inn", "phone") if not getattr(customer, f)]
-            missing += [f"users[{i}].phone" for i, u in enumerate(data.users) if not u.phone]
+            missing += [f"users[{i}].phone" for i, phone in enumerate(phones) if not phone]
             if missing:
                 raise InvalidField(missing[0], f"the certificate request and the invitation need: {', '.join(missing)}",
                                    rule="MED-ONB-04")
 
-    def _enqueue_step(self, session: AsyncSession, enrollment: Enrollment, step: str, customer: Customer,
-                      partner: Partner) -> Operation:
+    @staticmethod
+    def _payload(enrollment: Enrollment, step: str, customer: Customer, partner: Partner) -> dict[str, Any]:
+        """What the step's request carries: read from the card and the standing when it is queued or retried."""
         stored = msgspec.convert(partner.standing or {}, Standing)
         owner = enrollment.users[0]
         if step == "certificates":
@@ -136,8 +169,12 @@ class Onboarding:
                        "inn": customer.inn or customer.bin_iin, "phone": customer.phone,
                        "timezone": owner.get("timezone", "Europe/Moscow"), "products": enrollment.products,
                        "partner_code": stored.rarus.partner_code, "partner_name": partner.name}
+        return {"step": step, **payload}
+
+    def _enqueue_step(self, session: AsyncSession, enrollment: Enrollment, step: str, customer: Customer,
+                      partner: Partner) -> Operation:
         operation = outbox.enqueue(session, partner_id=enrollment.partner_id, provider=enrollment.provider,
-                                   kind=STEP_OPERATION[step], payload={"step": step, **payload},
+                                   kind=STEP_OPERATION[step], payload=self._payload(enrollment, step, customer, partner),
                                    enrollment_id=enrollment.id, customer_id=enrollment.customer_id)
         if step == "certificates":
             operation.message_id = mailbox.message_id(f"enrollment-{enrollment.id}")
@@ -155,6 +192,7 @@ class Onboarding:
             enrollment.state = STEP_STATE[step]
             events.emit(session, enrollment, "certificates_requested",
                         expected_at=certificate_issue_time(now).isoformat(), message_id=operation.message_id)
+            await self._apply_stored_mail(session, enrollment, operation, now)
         elif operation.kind == "request_access":
             enrollment.reference, enrollment.access_requested_at = result["reference"], now
             enrollment.state = STEP_STATE[step]
@@ -207,22 +245,77 @@ class Onboarding:
 
     # --- operators, e-mail, the clock ------------------------------------------------------------------------
     async def inbound_mail(self, session: AsyncSession, caller: Caller, mail: InboundMail) -> InboundResult:
+        """Store the answer, apply it if the enrollment can take it now, and say what was done: an answer
+        that overtook the worker's record of its request waits for it (``_apply_stored_mail``)."""
+        reply_to, now = mail.in_reply_to.strip(), utcnow()
+        stored = InboundMessage(partner_id=caller.partner_id, in_reply_to=reply_to, subject=mail.subject,
+                                body=mail.body, sender=mail.sender, received_at=now, outcome=UNMATCHED)
         operation = await session.scalar(select(Operation).where(Operation.partner_id == caller.partner_id,
-                                                                 Operation.message_id == mail.in_reply_to.strip()))
+                                                                 Operation.message_id == reply_to)
+                                         .order_by(Operation.id).limit(1))
         if operation is None or operation.enrollment_id is None:
-            return InboundResult(False, None, None)
+            session.add(stored)
+            return InboundResult(False, None, None, UNMATCHED, "In-Reply-To names none of this partner's requests; "
+                                 "the mail is kept, nothing was done")
         enrollment = await self._locked(session, operation.enrollment_id)
         assert enrollment is not None
         subjects = PROFILES[enrollment.provider].reply_subjects
-        outcome = next((kind for kind, prefix in subjects.items() if mail.subject.startswith(prefix)), None)
-        now = utcnow()
-        if outcome == "issued":
+        stored.answer = next((kind for kind, prefix in subjects.items() if mail.subject.startswith(prefix)), None)
+        stored.enrollment_id, stored.operation_id = enrollment.id, operation.id
+        detail = await self._apply_mail(session, enrollment, operation, stored, now)
+        session.add(stored)
+        audit.record(session, caller, "enrollment", enrollment.id, f"mail:{stored.outcome}",
+                     after={"subject": mail.subject, "answer": stored.answer})
+        return InboundResult(True, enrollment.id, stored.answer, stored.outcome, detail)  # type: ignore[arg-type]
+
+    async def _apply_mail(self, session: AsyncSession, enrollment: Enrollment, operation: Operation,
+                          mail: InboundMessage, now: datetime) -> str:
+        """Take the answer if the enrollment is where it can, else keep it; sets ``mail.outcome`` and returns
+        what was done. The caller holds the enrollment's lock, so this never interleaves with the worker's
+        record of the request (``step_succeeded``)."""
+        answer, state = mail.answer, enrollment.state
+        rejection = f"the provider rejected the request: {mail.body.strip()}"
+        if answer is None:
+            mail.outcome = UNRECOGNISED
+            return "the subject is none of the provider's answers; the mail is kept, nothing was done"
+        if answer == "accepted":
+            mail.outcome = NOTED
+            return "an acknowledgement: nothing to do"
+        if operation.kind == mailbox.MAIL:  # an answer to a request about a running customer: reported, state kept
+            if answer != "rejected":
+                mail.outcome = NOT_APPLICABLE
+                return f"an answer {answer!r} to a mailbox request changes nothing; the mail is kept"
+            await self.step_failed(session, operation, rejection, None, now)
+            mail.outcome, mail.applied_at = APPLIED, now
+            return "the provider rejected the request: reported as a failed step (step_failed event)"
+        if operation.kind != "request_certificates" or enrollment.certificates_issued_at is not None:
+            mail.outcome = ALREADY if answer == "issued" and enrollment.certificates_issued_at else NOT_APPLICABLE
+            return ("the certificates were already recorded as issued" if mail.outcome == ALREADY
+                    else f"the enrollment is {state}; the answer changes nothing and is kept for the record")
+        unsent = state == "requested" or (state == "failed" and enrollment.failed_in == "requested")
+        if answer == "issued" and state == "awaiting_certificates":
             await self.certificates_issued(session, enrollment, now, "e-mail")
-        elif outcome == "rejected":
-            await self.step_failed(session, operation, f"the provider rejected the request: {mail.body.strip()}", "MED-ONB-02", now)
-        audit.record(session, caller, "enrollment", enrollment.id, f"mail:{outcome or 'unmatched'}",
-                     after={"subject": mail.subject})
-        return InboundResult(True, enrollment.id, outcome)
+            mail.outcome, mail.applied_at = APPLIED, now
+            return "the certificates are issued; the invitation is queued (MED-ONB-04)"
+        if answer == "issued" and unsent:
+            mail.outcome = STORED
+            return "the certificate request is not recorded as sent yet; the answer is kept and applied as soon as it is"
+        if answer == "rejected" and state in ("requested", "awaiting_certificates"):
+            await self.step_failed(session, operation, rejection, "MED-ONB-02", now)
+            mail.outcome, mail.applied_at = APPLIED, now
+            return "the certificate request was rejected; the enrollment failed (MED-ONB-02)"
+        mail.outcome = NOT_APPLICABLE
+        return f"the enrollment is {state}; the answer changes nothing and is kept for the record"
+
+    async def _apply_stored_mail(self, session: AsyncSession, enrollment: Enrollment, operation: Operation,
+                                 now: datetime) -> None:
+        """The worker recorded the certificate request as sent: the answers that came first apply now, in order."""
+        waiting = list(await session.scalars(select(InboundMessage).where(
+            InboundMessage.enrollment_id == enrollment.id, InboundMessage.outcome == STORED).order_by(InboundMessage.id)))
+        for mail in waiting:
+            await self._apply_mail(session, enrollment, operation, mail, now)
+            events.emit(session, enrollment, "stored_mail_applied", mail=mail.id, answer=mail.answer,
+                        outcome=mail.outcome, received_at=mail.received_at.isoformat())
 
     async def confirm_certificates(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
         enrollment = await self._owned(session, caller, enrollment_id, for_update=True)
@@ -297,8 +390,17 @@ class Onboarding:
         if operation.status != outbox.FAILED:
             raise Conflict(f"only a failed operation is retried; this one is {operation.status}", field="status")
         now = utcnow()
-        operation.status, operation.attempts, operation.next_attempt_at, operation.updated_at = outbox.PENDING, 0, now, now
         enrollment = await self._locked(session, operation.enrollment_id) if operation.enrollment_id else None
+        step = operation.payload.get("step")
+        if enrollment is not None and operation.kind in ("request_certificates", "request_access") and step:
+            # the request is made again from the card and standing as they are now (the fix the retry is for)
+            customer = await session.get(Customer, enrollment.customer_id, with_for_update=True, populate_existing=True)
+            partner = await get_partner(session, enrollment.partner_id)
+            assert customer is not None
+            self._check_request(customer, partner, enrollment.provider, list(enrollment.products or []),
+                                [u.get("phone") for u in enrollment.users])
+            operation.payload = self._payload(enrollment, step, customer, partner)
+        operation.status, operation.attempts, operation.next_attempt_at, operation.updated_at = outbox.PENDING, 0, now, now
         if enrollment is not None and enrollment.state == "failed":
             enrollment.state, enrollment.failure, enrollment.updated_at = enrollment.failed_in or "requested", None, now
             events.emit(session, enrollment, "step_retried", operation=operation.id)
@@ -332,15 +434,32 @@ class Onboarding:
         return await session.get(Enrollment, enrollment_id, with_for_update=True, populate_existing=True)
 
     async def read(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
-        return self.view(await self._owned(session, caller, enrollment_id))
+        enrollment = await self._owned(session, caller, enrollment_id)
+        return self.view(enrollment, await self._retrying(session, [enrollment.id]))
 
     async def search(self, session: AsyncSession, caller: Caller, *, provider: str | None, state: str | None,
                      customer_id: str | None, limit: int, offset: int) -> EnrollmentPage:
         where = [Enrollment.partner_id == caller.partner_id]
         where += matching((Enrollment.provider, provider), (Enrollment.state, state), (Enrollment.customer_id, customer_id))
-        items, total = await page(session, Enrollment, where, (Enrollment.created_at, Enrollment.id), limit, offset,
-                                  self.view)
-        return EnrollmentPage(items, total, limit, offset)
+        rows, total = await page(session, Enrollment, where, (Enrollment.created_at, Enrollment.id), limit, offset,
+                                 lambda row: row)
+        retrying = await self._retrying(session, [row.id for row in rows])
+        return EnrollmentPage([self.view(row, retrying) for row in rows], total, limit, offset)
+
+    @staticmethod
+    async def _retrying(session: AsyncSession, enrollment_ids: list[str]) -> dict[tuple[str, str], Operation]:
+        """Per (enrollment, step): the step's latest outbox operation if it is being retried after an error
+        (or gave up), for the view to show its attempts and last error."""
+        if not enrollment_ids:
+            return {}
+        rows = await session.scalars(select(Operation).where(
+            Operation.enrollment_id.in_(enrollment_ids), Operation.kind.in_(("request_certificates", "request_access", POLL)),
+            Operation.status.in_((outbox.PENDING, outbox.RUNNING, outbox.FAILED))).order_by(Operation.id))
+        latest: dict[tuple[str, str], Operation] = {}
+        for row in rows:
+            step = "certificates" if row.kind == "request_certificates" else _access_step(row.provider)
+            latest[(str(row.enrollment_id), step)] = row
+        return {key: row for key, row in latest.items() if row.last_error and row.attempts > 0}
 
     def _gates(self, enrollment: Enrollment) -> list[dict[str, Any]]:
         tariff = self.catalogs[enrollment.provider].tariff(enrollment.tariff) if enrollment.tariff else None
@@ -349,11 +468,17 @@ class Onboarding:
         return [{"gate": tariff.gate, "rule": tariff.gate_rule, "satisfied": enrollment.egisz_approved_at is not None,
                  "before": "invoicing the customer"}]
 
-    def view(self, enrollment: Enrollment) -> EnrollmentOut:
+    def view(self, enrollment: Enrollment, retrying: dict[tuple[str, str], Operation] | None = None) -> EnrollmentOut:
+        steps = self._steps(enrollment)
+        for i, step in enumerate(steps):
+            operation = (retrying or {}).get((enrollment.id, step.step))
+            if operation is not None and step.status != "done":
+                steps[i] = msgspec.structs.replace(step, operation_id=operation.id, attempts=operation.attempts,
+                                                   last_error=operation.last_error)
         return EnrollmentOut(
             enrollment.id, enrollment.customer_id, enrollment.provider, enrollment.state, enrollment.tariff,
             list(enrollment.products or []), list(enrollment.users or []), enrollment.reference, enrollment.account,
-            enrollment.trial_end, self._steps(enrollment), self._gates(enrollment), enrollment.failure,
+            enrollment.trial_end, steps, self._gates(enrollment), enrollment.failure,
             enrollment.created_at, enrollment.updated_at)
 
     def _steps(self, e: Enrollment) -> list[Step]:

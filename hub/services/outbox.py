@@ -15,9 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..caller import Caller
-from ..db.models import Operation, utcnow
+from ..db.models import Operation, OperationAttempt, utcnow
 from ..exceptions import InvalidField
-from ..schemas.enrollments import OperationOut, OperationPage
+from ..schemas.enrollments import AttemptOut, OperationDetail, OperationOut, OperationPage
 from .paging import matching, page
 from .tenancy import owned_row
 
@@ -85,6 +85,16 @@ async def search(session: AsyncSession, caller: Caller, *, status: str | None, p
     where += matching((Operation.status, status), (Operation.provider, provider), (Operation.customer_id, customer_id))
     items, total = await page(session, Operation, where, (Operation.id,), limit, offset, out)
     return OperationPage(items, total, limit, offset)
+
+
+async def detail(session: AsyncSession, caller: Caller, operation_id: int) -> OperationDetail:
+    """One of the caller's operations with every attempt recorded for it, oldest first."""
+    row = await owned(session, caller, operation_id)
+    tries = await session.scalars(select(OperationAttempt).where(OperationAttempt.operation_id == row.id)
+                                  .order_by(OperationAttempt.id))
+    history = [AttemptOut(a.worker, a.started_at, a.finished_at, a.outcome, a.error) for a in tries]
+    return OperationDetail(row.id, row.enrollment_id, row.customer_id, row.provider, row.kind, row.status, row.attempts,
+                           row.next_attempt_at, row.last_error, row.result, row.created_at, row.updated_at, history)
 
 
 async def owned(session: AsyncSession, caller: Caller, operation_id: int, *, for_update: bool = False) -> Operation:

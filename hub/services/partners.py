@@ -7,11 +7,12 @@ import secrets
 from datetime import datetime, timezone
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import PartnerStanding
 from providers import InvalidIdentifier, rarus_partner_code
+from providers.demo import DEMO_PARTNER_NAME, DEMO_STANDING
 
 from ..caller import ROLES, Caller
 from ..db.models import ApiKey, Partner, utcnow
@@ -21,6 +22,24 @@ from . import audit
 
 KEY_SCHEME = "hub"
 RARUS_LEGAL_FORMS = ("ООО", "ИП")  # RA-ONB-09
+
+
+class PartnerListing(msgspec.Struct):
+    id: str
+    name: str
+    created_at: datetime
+    live_keys: int
+
+
+class KeyListing(msgspec.Struct):
+    """What `hub key list` shows of a key: the prefix names it (``hub_<prefix>_…``), the secret is never kept."""
+
+    id: str
+    partner_id: str
+    prefix: str
+    role: str
+    created_at: datetime
+    revoked_at: datetime | None
 
 
 def partner_out(partner: Partner) -> PartnerOut:
@@ -57,6 +76,27 @@ async def create_partner(session: AsyncSession, name: str, standing: Standing | 
     await session.flush()
     audit.record(session, Caller(partner.id, None, "admin"), "partner", partner.id, "create", after=partner_out(partner))
     return partner
+
+
+async def list_partners(session: AsyncSession) -> list[PartnerListing]:
+    """Every partner, oldest first, with how many of its keys are live (`hub partner list`)."""
+    live = (select(ApiKey.partner_id, func.count().label("live")).where(ApiKey.revoked_at.is_(None))
+            .group_by(ApiKey.partner_id).subquery())
+    rows = await session.execute(select(Partner, live.c.live).outerjoin(live, live.c.partner_id == Partner.id)
+                                 .order_by(Partner.created_at, Partner.id))
+    return [PartnerListing(p.id, p.name, p.created_at, keys or 0) for p, keys in rows]
+
+
+async def demo_partner(session: AsyncSession) -> tuple[Partner, str | None]:
+    """The demo partner of `hub up` (the oldest partner named DEMO_PARTNER_NAME) and None; or, when
+    there is none, a new one with DEMO_STANDING (providers/demo.py) and its admin key, shown once."""
+    found = await session.scalar(select(Partner).where(Partner.name == DEMO_PARTNER_NAME)
+                                 .order_by(Partner.created_at, Partner.id).limit(1))
+    if found is not None:
+        return found, None
+    partner = await create_partner(session, DEMO_PARTNER_NAME, msgspec.convert(DEMO_STANDING, Standing))
+    _, key = await create_key(session, partner.id, "admin")
+    return partner, key
 
 
 async def get_partner(session: AsyncSession, partner_id: str) -> Partner:
@@ -100,6 +140,15 @@ async def create_key(session: AsyncSession, partner_id: str, role: str) -> tuple
     await session.flush()
     audit.record(session, Caller(partner_id, None, "admin"), "api_key", key.id, "create", after={"role": role, "prefix": prefix})
     return key, f"{KEY_SCHEME}_{prefix}_{secret}"
+
+
+async def list_keys(session: AsyncSession, partner_id: str | None = None) -> list[KeyListing]:
+    """API keys, oldest first (one partner's, or everyone's): never the secret nor its hash (`hub key list`)."""
+    query = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)
+    if partner_id is not None:
+        await get_partner(session, partner_id)
+        query = query.where(ApiKey.partner_id == partner_id)
+    return [KeyListing(k.id, k.partner_id, k.prefix, k.role, k.created_at, k.revoked_at) for k in await session.scalars(query)]
 
 
 async def revoke_key(session: AsyncSession, key_id: str) -> ApiKey:

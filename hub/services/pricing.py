@@ -8,11 +8,13 @@ from pricing import (
     QuoteRequest,
     QuoteResponse,
     RequestInvalid,
+    StandingWhatIf,
     SubscriptionPrice,
     SubscriptionPriceRequest,
     build_engines,
     check_standing,
     compare,
+    with_what_if,
 )
 
 from ..clock import Clock
@@ -29,10 +31,11 @@ class PricingService:
         self.clock = clock
 
     @staticmethod
-    def _standing(explicit: PartnerStanding | None, own: PartnerStanding | None) -> PartnerStanding:
-        """The calling partner's own standing, unless the request gives a what-if override."""
-        check_standing(explicit)
-        return explicit or own or PartnerStanding()
+    def _standing(what_if: StandingWhatIf | None, own: PartnerStanding | None) -> PartnerStanding:
+        """The calling partner's own standing, with what a request's what-if ``partner`` changes: the fields it
+        names replace the stored ones, the rest stays (one spelling: pricing/standing.py)."""
+        check_standing(what_if)
+        return with_what_if(own, what_if)
 
     def quote(self, need: QuoteRequest, own: PartnerStanding | None = None) -> QuoteResponse:
         return compare(need, self.engines, self._standing(need.partner, own), self.clock.today())

@@ -11,14 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.mail import one_line
 from pricing import MOSCOW
+from pricing.fields import DATE_RANGE
 
 from ..caller import Caller
-from ..db.models import Customer, NoticeSent, Subscription
+from ..db.models import Customer, Departure, NoticeSent, Subscription
 from ..exceptions import InvalidField
 from . import mailbox
 
 COLUMNS = ("section", "provider", "customer", "subscription", "provider_number", "kind", "tariff", "start", "end",
-           "retail", "partner_cost", "currency", "created_on")
+           "retail", "partner_cost", "currency", "created_on", "provider_differs", "hub_partner_cost")
 LIVE = ("requested", "awaiting_payment", "active")
 
 
@@ -36,6 +37,20 @@ class DigestLine(msgspec.Struct):
     partner_cost: Decimal
     currency: str
     created_on: date
+    provider_differs: str | None = None  # the fields the provider confirmed otherwise, e.g. "discount_percent partner_cost"
+    hub_partner_cost: Decimal | None = None  # the hub's expectation, when the provider's partner_cost (shown) differs
+
+
+def _as_confirmed(row: Subscription) -> tuple[Decimal, Decimal, str | None, Decimal | None]:
+    """(retail, partner cost, differing fields, the hub's partner cost): the provider's figures where it said
+    otherwise than the hub expected — what is really billed — flagged as such."""
+    differs = {d["field"]: d for d in row.discrepancies or []}
+    retail, cost, expected = row.retail, row.partner_cost, None
+    if "retail" in differs and differs["retail"]["provider"] is not None:
+        retail = Decimal(str(differs["retail"]["provider"]))
+    if "partner_cost" in differs and differs["partner_cost"]["provider"] is not None:
+        cost, expected = Decimal(str(differs["partner_cost"]["provider"])), row.partner_cost
+    return retail, cost, " ".join(sorted(differs)) or None, expected
 
 
 class WeeklyDigest(msgspec.Struct):
@@ -56,9 +71,12 @@ def monday_of(week: str) -> date:
     """ISO week "2026-W48" → its Monday."""
     try:
         year, number = week.upper().split("-W")
-        return date.fromisocalendar(int(year), int(number), 1)
+        monday = date.fromisocalendar(int(year), int(number), 1)
     except ValueError:
         raise InvalidField("week", "an ISO week such as 2026-W48") from None
+    if not DATE_RANGE[0] <= monday <= DATE_RANGE[1]:
+        raise InvalidField("week", f"a week from {DATE_RANGE[0].year} to {DATE_RANGE[1].year}")
+    return monday
 
 
 def current_week(today: date) -> str:
@@ -84,8 +102,9 @@ async def weekly(session: AsyncSession, caller: Caller, week: str, weeks_ahead: 
     for row, name in rows:
         created_on = row.created_at.astimezone(MOSCOW).date()
         sections = (["ending"] if monday <= row.end <= until else []) + (["created"] if since <= row.created_at < before else [])
+        retail, cost, differs, expected = _as_confirmed(row)
         lines += [DigestLine(section, row.provider, name, row.id, row.provider_number, row.kind, row.tariff, row.start,
-                             row.end, row.retail, row.partner_cost, row.currency, created_on) for section in sections]
+                             row.end, retail, cost, row.currency, created_on, differs, expected) for section in sections]
     lines.sort(key=lambda line: (line.provider, line.section != "ending", line.end, line.subscription))
     return WeeklyDigest(current_week(monday), monday, until, created_from, lines)  # the week as ISO spells it
 
@@ -128,9 +147,10 @@ class RenewalDue(msgspec.Struct):
     preview: Any  # the renewal's price as POST /api/v1/subscriptions with dry_run would show it
 
 
-async def _unrenewed_mains(session: AsyncSession, caller: Caller | None, ending_from: date, ending_to: date):
+async def _unrenewed_mains(session: AsyncSession, caller: Caller | None, ending_from: date, ending_to: date, on: date):
     """Live main subscriptions ending in the window with no later main for the same customer and provider
-    (of one partner, or of all when ``caller`` is None: the worker's sweep)."""
+    (of one partner, or of all when ``caller`` is None: the worker's sweep), and whose customer has not left
+    that provider by ``on``."""
     mine = [Subscription.partner_id == caller.partner_id] if caller else []
     live_mains = [Subscription.kind == "main", Subscription.status.in_(LIVE)]
     ending = list(await session.execute(
@@ -144,13 +164,31 @@ async def _unrenewed_mains(session: AsyncSession, caller: Caller | None, ending_
             *live_mains, Subscription.customer_id.in_({row.customer_id for row, _ in ending}))
         .group_by(Subscription.customer_id, Subscription.provider))
     latest_start = {(customer_id, provider): start for customer_id, provider, start in later}
-    return [(row, customer) for row, customer in ending if latest_start[(row.customer_id, row.provider)] <= row.end]
+    unrenewed = [(row, customer) for row, customer in ending if latest_start[(row.customer_id, row.provider)] <= row.end]
+    gone = await _departed(session, [row for row, _ in unrenewed], on)
+    return [(row, customer) for row, customer in unrenewed if row.id not in gone]
+
+
+async def _departed(session: AsyncSession, rows: list[Subscription], on: date) -> set[str]:
+    """The subscriptions among ``rows`` whose customer left their provider (churn, or a move to local ITS —
+    FAM-SUB-15) on or before ``on``, while they had started: from the day of departure on, no notice and no
+    renewal. A subscription starting after the departure is the customer's return, and counts."""
+    if not rows:
+        return set()
+    left = await session.execute(select(Departure.partner_id, Departure.customer_id, Departure.provider, Departure.left_on)
+                                 .where(Departure.customer_id.in_({row.customer_id for row in rows}), Departure.left_on <= on,
+                                        (Departure.kind == "churn") | (Departure.direction == "to_local_its")))
+    departures: dict[tuple[str, str, str], list[date]] = {}
+    for partner_id, customer_id, provider, left_on in left:
+        departures.setdefault((partner_id, customer_id, provider), []).append(left_on)
+    return {row.id for row in rows
+            if any(row.start <= left_on for left_on in departures.get((row.partner_id, row.customer_id, row.provider), []))}
 
 
 async def notices(session: AsyncSession, caller: Caller | None, on: date) -> list[Notice]:
     """The customer expiry notices due on ``on`` (FAM-SUB-14), with what was sent; a renewed subscription gets none."""
     window = await _unrenewed_mains(session, caller, on - timedelta(days=max(NOTICE_OFFSETS)),
-                                    on - timedelta(days=min(NOTICE_OFFSETS)))
+                                    on - timedelta(days=min(NOTICE_OFFSETS)), on)
     sent = {(n.subscription_id, n.offset_days): n for n in await session.scalars(
         select(NoticeSent).where(NoticeSent.subscription_id.in_([row.id for row, _ in window])))}
     found = []
@@ -213,7 +251,7 @@ async def renewals_due(session: AsyncSession, caller: Caller, today: date, withi
     if not 1 <= within_days <= 366:
         raise InvalidField("within_days", "between 1 and 366")
     due = []
-    for row, customer in await _unrenewed_mains(session, caller, today, today + timedelta(days=within_days)):
+    for row, customer in await _unrenewed_mains(session, caller, today, today + timedelta(days=within_days), today):
         due.append(RenewalDue(row.id, customer.id, customer.legal_name, row.provider, row.tariff, row.end,
                               await preview(row)))
     return due

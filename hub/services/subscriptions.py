@@ -23,11 +23,15 @@ from pricing import (
     MOSCOW,
     Money,
     PartnerStanding,
+    PricingError,
     QuoteRequest,
     RarusEngine,
+    RarusInvoice,
     SubscriptionPriceRequest,
-    calendar_month_invoice_period,
+    change_invoice,
+    first_invoice,
     months_charged,
+    period_end,
 )
 from pricing.discounts import subscription_kind
 from providers import PROFILES
@@ -36,21 +40,25 @@ from ..caller import Caller
 from ..db.models import Customer, Enrollment, Operation, Subscription, utcnow
 from ..exceptions import Conflict, InvalidField
 from ..schemas.subscriptions import (
+    Discrepancy,
     SubscriptionCorrection,
     SubscriptionCreate,
     SubscriptionOut,
     SubscriptionPage,
 )
-from . import audit, mailbox, outbox
+from . import agreement, audit, mailbox, outbox
 from .customers import CARD_FIELDS, card_missing, owned
+from .event_subjects import emit_for
 from .paging import matching, page
 from .partners import standing_of
 from .pricing import PricingService
 from .tenancy import owned_row
 
 LIVE = ("requested", "awaiting_payment", "active")
+STATUSES = (*LIVE, "failed")  # what GET /api/v1/subscriptions?status= filters on
 CARD_SYNC = ("legal_name", "inn", "kpp", "bin_iin", "phone", "email", "new_to_1c")
 RARUS_STEP = {"conversion": "rarus_convert", "change": "rarus_change"}
+ORDERING = ("create_subscription", "rarus_convert", "rarus_change", "poll_payment")  # a failure here fails the order
 PROMISED_PAYMENT_DAYS = 7
 
 
@@ -58,13 +66,14 @@ def moscow_month(instant: datetime) -> str:
     return instant.astimezone(MOSCOW).strftime("%Y-%m")
 
 
-def out(row: Subscription, dry_run: bool = False) -> SubscriptionOut:
+def out(row: Subscription, dry_run: bool = False, warnings: list[str] | None = None) -> SubscriptionOut:
     return SubscriptionOut(
         row.id, row.customer_id, row.provider, row.kind, row.pricing_kind, row.tariff, row.tariff_code, row.quantity,
         row.start, row.end, row.months_charged, row.currency, row.retail, row.discount_percent, row.partner_cost,
         row.partner_monthly, row.customer_price, row.invoice_due, row.main_id, row.status, row.provider_number,
         row.provider_data, list(row.rules or []), row.failure, row.created_at or utcnow(), row.extension,
-        row.extended_until, dry_run)
+        row.extended_until, dry_run, options=list(row.options or []),
+        discrepancies=msgspec.convert(row.discrepancies or [], list[Discrepancy]), warnings=list(warnings or []))
 
 
 class Subscriptions:
@@ -82,23 +91,28 @@ class Subscriptions:
                                rule=profile.access_rule)
         standing = caller.standing or await standing_of(session, caller.partner_id)
         today = self.pricing.clock.today()
+        warnings: list[str] = []  # said in the answer, not stored
         if profile.interface == "rarus_cabinet":  # the customer pays the provider; orders are conversions and changes
             row = await self._rarus(session, caller, customer, data, today)
         else:
-            row = await self._fresh(session, caller, customer, data, standing, today)
+            row, warnings = await self._fresh(session, caller, customer, data, standing, today)
         if data.dry_run:
-            return out(row, dry_run=True)
+            return out(row, dry_run=True, warnings=warnings)
         session.add(row)
         await session.flush()
         step = RARUS_STEP.get(row.kind, "create_subscription")
         outbox.enqueue(session, partner_id=caller.partner_id, provider=row.provider, kind=step,
                        payload={"subscription_id": row.id, "account": str(account)}, customer_id=row.customer_id)
-        view = out(row)
+        view = out(row, warnings=warnings)
         audit.record(session, caller, "subscription", row.id, "create", after=view)
+        emit_for(session, caller.partner_id, "subscription_ordered", customer_id=row.customer_id,
+                 subscription_id=row.id, provider=row.provider, subscription_kind=row.kind, tariff=row.tariff,
+                 start=row.start.isoformat(), end=row.end.isoformat(), retail=row.retail,
+                 partner_cost=row.partner_cost)
         return view
 
     async def _fresh(self, session: AsyncSession, caller: Caller, customer: Customer, data: SubscriptionCreate,
-                     standing: PartnerStanding, today: date) -> Subscription:
+                     standing: PartnerStanding, today: date) -> tuple[Subscription, list[str]]:
         provider, catalog = data.provider, self.pricing.catalogs[data.provider]
         card = {f: getattr(customer, f) for f in CARD_FIELDS}
         missing = card_missing(card)[provider]
@@ -109,12 +123,13 @@ class Subscriptions:
         kind, main, tariff_ref, start, months = data.kind, None, data.tariff, data.start, data.months
         if kind in ("conversion", "change"):
             raise InvalidField("kind", f"{kind!r} is a Rarus order")
-        if kind == "renewal":
+        if kind == "renewal":  # FAM-SUB-08: a new main subscription made the standard way; by default a copy
             previous = await self._owned(session, caller, data.renews_id) if data.renews_id else (mains[-1] if mains else None)
-            if previous is None or previous.kind != "main":
-                raise InvalidField("renews_id", "there is no main subscription to renew")
-            tariff_ref, kind = previous.tariff_code or previous.tariff, "main"
-            start, months = start or previous.end + timedelta(days=1), months or previous.months_charged
+            if previous is None or previous.kind != "main" or (previous.customer_id, previous.provider) != (customer.id, provider):
+                raise InvalidField("renews_id", f"the customer has no main subscription at {provider} to renew")
+            tariff_ref, kind = data.tariff or previous.tariff_code or previous.tariff, "main"
+            start = start or max(previous.end + timedelta(days=1), today)  # the day after it, or today once it ended
+            months = months or previous.months_charged or None  # a tariff of fixed days (FR-SUB-19) has no months
         elif kind in ("upgrade", "addon_sessions", "addon_bases"):
             if data.main_id is None:
                 raise InvalidField("main_id", f"{kind} attaches to a main subscription")
@@ -126,11 +141,14 @@ class Subscriptions:
         if tariff is None:
             raise InvalidField("tariff", f"{provider} has no tariff {tariff_ref!r}")
         start = start or today
-        pricing_kind = kind
+        pricing_kind, line = kind, []
         if kind == "main":
+            if start < today and tariff.backdate_rule is None:  # add-ons and upgrades: the engine (FAM-SUB-05/09)
+                raise InvalidField("start", f"{start.isoformat()} is before the day of ordering ({today.isoformat()}): a "
+                                   "subscription starts that day or later", rule="FAM-SUB-02")
             line = [m for m in mains if (t := catalog.tariff(m.tariff_code or m.tariff)) is None or t.same_line(tariff)]
             pricing_kind = subscription_kind(len(line))
-            self._no_downgrade(line, tariff, start, catalog)
+            self._no_downgrade(line, tariff, start, today, catalog)
             self._after(mains, tariff, start)
         if main is not None and kind == "upgrade" and tariff.upgrade_from not in (None, main.tariff, main.tariff_code):
             raise InvalidField("tariff", f"{tariff.label!r} upgrades {tariff.upgrade_from!r}, not {main.tariff!r}",
@@ -154,12 +172,15 @@ class Subscriptions:
         if tariff.gate and not await self._gate_passed(session, customer.id, provider):
             raise InvalidField("tariff", "the ЕГИСЗ support has not approved the connection yet; invoice after it",
                                rule=tariff.gate_rule)
-        if not data.dry_run:
-            self._paid(data, customer_price)
+        if price.start < today and price.end < today:
+            raise InvalidField("start", f"the period {price.start.isoformat()}–{price.end.isoformat()} is over before "
+                               "the day of ordering", rule=tariff.backdate_rule)
+        self._paid(data, customer_price, today)
         end, rules = price.end, set(price.rules) | {"FAM-SUB-01", "FAM-SUB-03"}
         if kind == "main" and mains and mains[-1].extension == "promised_payment" and start > mains[-1].end:
             end -= timedelta(days=PROMISED_PAYMENT_DAYS)  # FAM-SUB-07: the promised week is paid back
             rules.add("FAM-SUB-07")
+        warnings = list(price.warnings) + self._overlaps(line, tariff, price.start, end, catalog)
         return Subscription(
             partner_id=caller.partner_id, customer_id=customer.id, provider=provider, kind=kind, pricing_kind=pricing_kind,
             tariff=tariff.name, tariff_code=tariff.code, quantity=data.quantity, start=price.start, end=end,
@@ -169,14 +190,20 @@ class Subscriptions:
             paid_amount=data.payment.amount if data.payment else None, paid_on=data.payment.paid_on if data.payment else None,
             payment_document=data.payment.document if data.payment else None, main_id=main.id if main else None,
             rules=sorted(rules), status="requested",
-            created_at=utcnow(), updated_at=utcnow())
+            created_at=utcnow(), updated_at=utcnow()), warnings
 
     @staticmethod
-    def _paid(data: SubscriptionCreate, due: Decimal) -> None:
-        """FAM-SUB-01: created only after the customer paid, the whole period at once."""
+    def _paid(data: SubscriptionCreate, due: Decimal, today: date) -> None:
+        """FAM-SUB-01: created only after the customer paid — on the day of ordering or before — the whole
+        period at once. A preview needs no payment, but one it names is checked the same way."""
         if data.payment is None:
+            if data.dry_run:
+                return
             raise InvalidField("payment", "record the customer's payment first: a paid subscription follows payment",
                                rule="FAM-SUB-01")
+        if data.payment.paid_on > today:
+            raise InvalidField("payment.paid_on", f"paid on {data.payment.paid_on.isoformat()}, after the day of ordering "
+                               f"({today.isoformat()}): a paid subscription follows the payment", rule="FAM-SUB-01")
         if data.payment.amount < due:
             raise InvalidField("payment.amount", f"{data.payment.amount} < {due}: the whole period is paid up front; "
                                "instalments are dumping", rule="FAM-SUB-01")
@@ -209,14 +236,25 @@ class Subscriptions:
             raise InvalidField("months", f"the period must cover the ITS end date {its['end_date']}", rule=tariff.its_rule)
 
     @staticmethod
-    def _no_downgrade(mains: list[Subscription], tariff: Any, start: date, catalog: Any) -> None:
-        """FAM-SUB-10: a lower tariff only after the current one ends (помесячно ones may be shortened)."""
+    def _no_downgrade(mains: list[Subscription], tariff: Any, start: date, today: date, catalog: Any) -> None:
+        """FAM-SUB-10: a lower tariff is ordered only once the current one has ended («по истечении основной»),
+        so neither inside it nor as a renewal after it while it runs; помесячно ones may be shortened first."""
         for current in mains:
             current_tariff = catalog.tariff(current.tariff_code or current.tariff)
-            if current.start <= start <= current.end and current_tariff and not current_tariff.monthly \
+            if current.start <= start and today <= current.end and current_tariff and not current_tariff.monthly \
                     and tariff.replaces(current_tariff) and tariff.level < current_tariff.level:
-                raise InvalidField("tariff", f"no downgrade: {current.tariff!r} runs until {current.end.isoformat()}",
-                                   rule="FAM-SUB-10")
+                raise InvalidField("tariff", f"no downgrade: {current.tariff!r} runs until {current.end.isoformat()}; "
+                                   f"a lower tariff is ordered after it ends", rule="FAM-SUB-10")
+
+    @staticmethod
+    def _overlaps(mains: list[Subscription], tariff: Any, start: date, end: date, catalog: Any) -> list[str]:
+        """A main subscription over the days of a live main of the same line that it would replace: the customer
+        pays twice for them. Said, not refused (FAM-SUB-08: a renewal starts after the end; more is an upgrade)."""
+        return [f"overlaps the live main subscription {m.id} ({m.tariff}, {m.start.isoformat()}–{m.end.isoformat()}): "
+                "the customer pays twice for the days in common; a renewal starts the day after it ends (FAM-SUB-08), "
+                "more of a tariff is an upgrade or an add-on (FAM-SUB-09, FAM-SUB-05)"
+                for m in mains if m.start <= end and start <= m.end
+                and (current := catalog.tariff(m.tariff_code or m.tariff)) is not None and tariff.replaces(current)]
 
     async def _gate_passed(self, session: AsyncSession, customer_id: str, provider: str) -> bool:
         approved = await session.scalar(select(func.count()).select_from(Enrollment).where(
@@ -323,50 +361,161 @@ class Subscriptions:
         offer = engine.quote(need, PartnerStanding(), today)
         if not offer.eligible or offer.monthly_price is None:
             raise InvalidField("seat_plan", offer.reason or "not priced", rule="RA-PRICE-05")
-        months = data.months or 1
-        start, end = calendar_month_invoice_period(today, months) if data.kind == "conversion" else (today, live[-1].end)
-        monthly = Money(offer.monthly_price, "RUB")
+        monthly = Money(offer.monthly_price, "RUB").rounded().amount
+        if data.kind == "conversion":  # RA-BILL-01: whole calendar months, the second half runs to the next month's end
+            months = data.months or 1
+            invoice = first_invoice(today, months, monthly)
+        else:  # RA-BILL-02: a paying customer's rise is a surcharge for the rest of the paid period
+            invoice = await self._change_invoice(session, caller, customer.id, live[-1], monthly, today)
+            months = months_charged(invoice.start, max(invoice.start, invoice.end))
         return Subscription(
             partner_id=caller.partner_id, customer_id=customer.id, provider="rarus", kind=data.kind, pricing_kind=None,
-            tariff=offer.tariff or "Единый", tariff_code=None, quantity=offer.connections or 1, start=start, end=end,
-            months_charged=months, currency="RUB", retail=(monthly * months).rounded().amount, discount_percent=None,
-            partner_cost=Decimal("0.00"), partner_monthly=None, customer_price=monthly.rounded().amount,
+            tariff=offer.tariff or "Единый", tariff_code=None, quantity=offer.connections or 1, start=invoice.start,
+            end=invoice.end, months_charged=months, currency="RUB", retail=max(invoice.amount, Decimal("0.00")),
+            discount_percent=None, partner_cost=Decimal("0.00"), partner_monthly=None, customer_price=monthly,
             invoice_due=None, main_id=live[-1].id if live else None, seat_plan=msgspec.to_builtins(data.seat_plan),
-            rules=["RA-BILL-01" if data.kind == "conversion" else "RA-BILL-02", "RA-PRICE-02"], status="requested",
-            created_at=utcnow(), updated_at=utcnow())
+            options=list(data.options), rules=["RA-BILL-01" if data.kind == "conversion" else "RA-BILL-02", "RA-PRICE-02"],
+            status="requested", created_at=utcnow(), updated_at=utcnow())
+
+    async def _change_invoice(self, session: AsyncSession, caller: Caller, customer_id: str, conversion: Subscription,
+                              monthly: Decimal, today: date) -> RarusInvoice:
+        """RA-BILL-02, as the provider bills it (pricing.change_invoice): free before the conversion is paid;
+        then the difference to the monthly price now applied, over the rest of the paid period."""
+        if conversion.status != "active":  # no paid period yet: the provider changes the plan free
+            return RarusInvoice(today, conversion.end, {})
+        applied = [o for o in await self._mains(session, caller, customer_id, "rarus", kinds=("conversion", "change"))
+                   if o.status == "active"]
+        current = max(applied, key=lambda o: o.created_at).customer_price
+        paid = (conversion.provider_data or {}).get("paid") or {}
+        paid_through = date.fromisoformat(paid["paid_through"]) if paid.get("paid_through") else conversion.end
+        return change_invoice(today, paid_through, current, monthly)
 
     # --- what the worker reports ---------------------------------------------------------------------------
     async def step_succeeded(self, session: AsyncSession, operation: Operation, result: dict[str, Any], now: datetime) -> None:
+        """Store what the provider did; where its figures differ from the hub's, record it (hub/services/agreement.py).
+        A step that succeeds clears the failure an earlier attempt left (an order retried after it gave up)."""
         row = await self._locked(session, operation)
         if row is None:
             return
-        row.updated_at = now
+        row.updated_at, row.failure = now, None
         if operation.kind == "create_subscription":
             row.provider_number, row.provider_data, row.status = str(result["number"]), result, "active"
+            await self._agrees_fresh(session, row, result, now)
+            self._event(session, row, "subscription_active", provider_number=row.provider_number)
             await self._enrollment_paid(session, row)
         elif operation.kind in ("rarus_convert", "rarus_change"):
             row.provider_data = result
             row.provider_number = str(result.get("id") or result.get("surcharge_invoice") or "")
+            self._agrees_rarus_order(session, operation.kind, row, result, now)
             if result.get("applied") is True:
                 row.status = "active"
+                self._event(session, row, "subscription_active", monthly=result.get("monthly"))
             else:
                 row.status = "awaiting_payment"
+                self._event(session, row, "subscription_awaiting_payment",
+                            invoice=result.get("id") or result.get("surcharge_invoice"), amount=result.get("amount"))
                 outbox.enqueue(session, partner_id=row.partner_id, provider="rarus", kind="poll_payment",
                                payload=operation.payload, customer_id=row.customer_id, due=now + self.poll_every)
-        elif operation.kind == "correct":  # the provider's figures after a correction or a помесячно shortening
-            row.start, row.end = date.fromisoformat(result["start"]), date.fromisoformat(result["end"])
-            row.months_charged, row.retail, row.partner_cost = result["months_charged"], Decimal(result["retail"]), \
-                Decimal(result["amount"])
+        elif operation.kind == "correct":
+            await self._corrected(session, row, operation.payload, result, now)
         elif operation.kind == mailbox.MAIL:
             row.provider_data = {**(row.provider_data or {}), "correction": {
                 **(row.provider_data or {}).get("correction", {}), "sent": result.get("message_id")}}
         elif operation.kind == "prolong":
             row.extension = result["extension"]
             row.extended_until = date.fromisoformat(result["extended_until"])
+            self._event(session, row, "subscription_extended", extension=row.extension,
+                        extended_until=row.extended_until.isoformat())
         elif operation.kind == "poll_payment":
             row.status = "active"
             row.provider_data = {**(row.provider_data or {}), "paid": result}
+            expected = {"customer_price": row.customer_price, **({"end": row.end} if row.kind == "conversion" else {})}
+            provider = {"customer_price": result.get("monthly"), "end": result.get("paid_through")}
+            found = agreement.differing(expected, provider)
+            invoiced_to = (row.provider_data or {}).get("period_end")
+            causes = {"customer_price": agreement.monthly_cause(row, result),
+                      "end": "follows from the provider's invoice period (RA-BILL-01)" if invoiced_to == result.get("paid_through")
+                      else f"the provider's paid period runs to {result.get('paid_through')}, the hub's invoice to "
+                           f"{row.end.isoformat()} (a renewal invoice paid meanwhile, RA-BILL-01)"}
+            agreement.record(session, row, operation.kind, expected, found, causes, now)
+            self._event(session, row, "subscription_paid", paid_through=result.get("paid_through"),
+                        monthly=result.get("monthly"))
+            self._event(session, row, "subscription_active")
             await self._enrollment_paid(session, row)
+
+    @staticmethod
+    def _event(session: AsyncSession, row: Subscription, kind: str, **data: Any) -> None:
+        emit_for(session, row.partner_id, kind, customer_id=row.customer_id, subscription_id=row.id,
+                 provider=row.provider, subscription_kind=row.kind, status=row.status, **data)
+
+    async def _agrees_fresh(self, session: AsyncSession, row: Subscription, result: dict[str, Any], now: datetime,
+                            step: str = "create_subscription") -> None:
+        """Every figure the Service Manager reports against the hub's: period, retail, discount, partner amount."""
+        expected = {"start": row.start, "end": row.end, "months_charged": row.months_charged, "retail": row.retail,
+                    "discount_percent": row.discount_percent, "partner_cost": row.partner_cost}
+        provider = {"start": result.get("start"), "end": result.get("end"), "months_charged": result.get("months_charged"),
+                    "retail": result.get("retail"), "discount_percent": result.get("discount_percent"),
+                    "partner_cost": result.get("amount")}
+        found = agreement.differing(expected, provider)
+        causes: dict[str, str] = {}
+        if found:
+            customer = await session.get(Customer, row.customer_id)
+            main = await session.get(Subscription, row.main_id) if row.main_id else None
+            standing = await standing_of(session, row.partner_id)
+            request = agreement.price_request(row, customer.new_to_1c if customer else None, main)
+            causes = agreement.fresh_causes(found, row, self.pricing.engines[row.provider], standing, request,
+                                            self.pricing.clock.today())
+        agreement.record(session, row, step, expected, found, causes, now)
+
+    def _agrees_rarus_order(self, session: AsyncSession, step: str, row: Subscription, result: dict[str, Any],
+                            now: datetime) -> None:
+        """A conversion invoice (RA-BILL-01) or a change's surcharge (RA-BILL-02) against the hub's preview."""
+        expected: dict[str, Any] = {"retail": row.retail}
+        provider: dict[str, Any] = {"retail": result.get("amount")}
+        if step == "rarus_convert":
+            expected.update(start=row.start, end=row.end)
+            provider.update(start=result.get("period_start"), end=result.get("period_end"))
+        elif result.get("applied") is True and not result.get("already"):
+            provider["retail"] = result.get("amount", "0.00")  # applied at once: nothing to pay
+            expected["customer_price"], provider["customer_price"] = row.customer_price, result.get("monthly")
+        found = agreement.differing(expected, provider)
+        agreement.record(session, row, step, expected, found, agreement.invoice_causes(found, row, result), now)
+
+    async def _corrected(self, session: AsyncSession, row: Subscription, asked: dict[str, Any], result: dict[str, Any],
+                         now: datetime) -> None:
+        """After a correction the subscription shows one calculation: the hub's own, as /prices/subscription gives
+        it for the corrected period (FR-SUB-12) — or, for a помесячно shortening, the same subscription with fewer
+        monthly parts (FAM-SUB-10/11). The provider's figures replace the old ones in ``provider_data`` and are
+        compared with it."""
+        start = date.fromisoformat(asked["start"]) if asked.get("start") else row.start
+        months = asked.get("months") or row.months_charged
+        shortening = row.partner_monthly is not None and not asked.get("start") and months < row.months_charged
+        customer = await session.get(Customer, row.customer_id)
+        standing = await standing_of(session, row.partner_id)
+        request = agreement.price_request(row, customer.new_to_1c if customer else None, None, start=start, months=months)
+        if shortening:
+            assert row.partner_monthly is not None
+            row.end, row.months_charged = period_end(row.start, months), months
+            row.partner_cost = (Money(row.partner_monthly, row.currency) * months).rounded().amount
+        else:
+            try:
+                price = self.pricing.engines[row.provider].price(request, standing, self.pricing.clock.today())  # type: ignore[attr-defined]
+            except PricingError:  # the hub cannot price it any more (a tariff withdrawn): the provider's figures stand
+                price = None
+            if price is None:
+                row.start, row.end = date.fromisoformat(result["start"]), date.fromisoformat(result["end"])
+                row.months_charged, row.retail = result["months_charged"], Decimal(str(result["retail"]))
+                row.discount_percent, row.partner_cost = result.get("discount_percent"), Decimal(str(result["amount"]))
+            else:
+                row.start, row.end, row.months_charged = price.start, price.end, price.months_charged
+                row.retail, row.discount_percent, row.partner_cost = price.retail_price, price.discount_percent, price.partner_cost
+                row.partner_monthly, row.invoice_due = price.partner_monthly, price.invoice_due
+        reported = {k: result[k] for k in ("start", "end", "months_charged", "retail", "discount_percent", "amount",
+                                           "partner_monthly") if k in result}
+        row.provider_data = {**(row.provider_data or {}), **reported}
+        await self._agrees_fresh(session, row, result, now, step="correct")
+        self._event(session, row, "subscription_corrected", start=row.start.isoformat(), end=row.end.isoformat(),
+                    months_charged=row.months_charged, partner_cost=row.partner_cost)
 
     async def _enrollment_paid(self, session: AsyncSession, row: Subscription) -> None:
         # conditional: an enrollment cancelled meanwhile stays cancelled
@@ -377,9 +526,16 @@ class Subscriptions:
 
     async def step_failed(self, session: AsyncSession, operation: Operation, error: str, rule: str | None,
                           now: datetime) -> None:
+        """An order that gave up fails; a correction, extension or e-mail that gave up leaves the subscription as
+        it runs at the provider, with the failure shown."""
         row = await self._locked(session, operation)
-        if row is not None:
-            row.status, row.failure, row.updated_at = "failed", error, now
+        if row is None:
+            return
+        row.failure, row.updated_at = error, now
+        if operation.kind in ORDERING:
+            row.status = "failed"
+        self._event(session, row, "subscription_failed" if operation.kind in ORDERING else "subscription_step_failed",
+                    step=operation.kind, error=error, rule=rule)
 
     @staticmethod
     async def _locked(session: AsyncSession, operation: Operation) -> Subscription | None:
@@ -404,10 +560,12 @@ class Subscriptions:
 
     async def search(self, session: AsyncSession, caller: Caller, *, customer_id: str | None, provider: str | None,
                      kind: str | None, ending_from: date | None, ending_to: date | None, limit: int,
-                     offset: int) -> SubscriptionPage:
+                     offset: int, status: str | None = None) -> SubscriptionPage:
+        if status is not None and status not in STATUSES:
+            raise InvalidField("status", f"one of {', '.join(STATUSES)}")
         where = [Subscription.partner_id == caller.partner_id]
         where += matching((Subscription.customer_id, customer_id), (Subscription.provider, provider),
-                          (Subscription.kind, kind))
+                          (Subscription.kind, kind), (Subscription.status, status))
         if ending_from:
             where.append(Subscription.end >= ending_from)
         if ending_to:

@@ -81,10 +81,7 @@ class Transfers:
         if not data.other_partner.strip():
             raise InvalidField("other_partner", "name the other partner")
         customer = await owned(session, caller, data.customer_id)
-        end = data.subscription_end or await session.scalar(select(Subscription.end).where(
-            Subscription.partner_id == caller.partner_id, Subscription.customer_id == customer.id,
-            Subscription.provider == data.provider, Subscription.kind == "main", Subscription.status.in_(LIVE))
-            .order_by(Subscription.end.desc()).limit(1))
+        end = await self._known_end(session, caller, customer.id, data)
         if end is None:
             raise InvalidField("subscription_end", "the customer has no subscription here the hub knows; give its end")
         days_left = (end - self.pricing.clock.today()).days
@@ -106,6 +103,24 @@ class Transfers:
         view = _out(row)
         audit.record(session, caller, "transfer", row.id, "create", after=view)
         return view
+
+    @staticmethod
+    async def _known_end(session: AsyncSession, caller: Caller, customer_id: str, data: TransferCreate) -> date | None:
+        """The end the transfer window counts from. Outgoing: the customer's subscription is ours, so the
+        hub's own data decides (the latest live main's end); a ``subscription_end`` that says otherwise is
+        refused, since it would move the window (FR-SUB-16, FK-SUB-16). Incoming: the subscription is the
+        other partner's, which the hub cannot see, so the caller's value is taken (else the hub's)."""
+        known = await session.scalar(select(Subscription.end).where(
+            Subscription.partner_id == caller.partner_id, Subscription.customer_id == customer_id,
+            Subscription.provider == data.provider, Subscription.kind == "main", Subscription.status.in_(LIVE))
+            .order_by(Subscription.end.desc()).limit(1))
+        if data.direction == "incoming":
+            return data.subscription_end or known
+        if known is not None and data.subscription_end not in (None, known):
+            raise InvalidField("subscription_end", f"{data.subscription_end.isoformat()} contradicts the hub's data: the "
+                               f"customer's subscription here ends {known.isoformat()}; leave it out",
+                               rule=PROFILES[data.provider].transfer_rule)
+        return known or data.subscription_end
 
     async def _request_early(self, session: AsyncSession, caller: Caller, row: Transfer, customer: Any) -> None:
         """RULES §5: an early transfer is asked of the provider by e-mail, naming the subscriber."""

@@ -10,7 +10,7 @@ from datetime import date
 from ..catalog import Catalog, Configuration
 from ..errors import RequestInvalid
 from ..money import Money, total
-from ..periods import calendar_month_invoice_period
+from ..rarus_invoices import first_invoice
 from ..requests import Line, Offer, PartnerStanding, QuoteRequest, SeatGroup
 from ..seats import configurations, connections, users
 from .common import ineligibility, ineligible_offer, line_rules, make_line, sample_warnings, unique
@@ -69,19 +69,22 @@ class RarusEngine:
                 f"«Аренда 1С» fits at most {terms.max_connections} concurrent connections and "
                 f"{terms.max_storage_gb} GB of bases (this need: {count} connections, {storage} GB)"
             )
-            return ineligible_offer(catalog, reason, [terms.limits_rule], list(terms.beyond_limits))
+            offered = [a.name for a in terms.beyond_limits if a.fits(count)]  # «Облачный хостинг»: up to 60 users
+            return ineligible_offer(catalog, reason, [terms.limits_rule], offered)
         lines = [line for g in need.seat_plan for line in self.seat_lines(g)] + self.option_lines(need)
         monthly = total([catalog.money(x.amount) for x in lines], catalog.currency)
-        grand = monthly * need.months
         created = need.created_on or today
-        start, end = calendar_month_invoice_period(created, need.months)
+        invoice = first_invoice(created, need.months, monthly.rounded().amount)  # what the customer really pays first
+        start, end, grand = invoice.start, invoice.end, Money(invoice.amount, catalog.currency)
         warnings = sample_warnings(lines)
         warnings += [a.unverified for o in need.options if (a := catalog.addon(o)) and a.unverified]
-        if end.month != created.month or need.months > 1:
-            warnings.append(f"first invoice covers {start.isoformat()}–{end.isoformat()} in whole calendar months (RA-BILL-01)")
+        if grand.amount != (monthly * need.months).rounded().amount:
+            warnings.append(f"the first invoice covers {start.isoformat()}–{end.isoformat()}: {invoice.amount} for "
+                            f"{need.months} × {monthly.rounded().amount} a month plus the part month by its days "
+                            f"(RA-BILL-01; the part month is unverified)")
         income = self.agent_fee(grand, standing)
         if income is None:
-            warnings.append("agent fee rate not set: give partner.rarus_commission_percent from the sub-agent contract (RA-COMM-01)")
+            warnings.append("agent fee rate not set: give the standing's rarus.agent_fee_percent from the sub-agent contract (RA-COMM-01)")
         return Offer(
             provider=catalog.provider,
             title=catalog.title,

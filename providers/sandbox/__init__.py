@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from pricing import Catalog, load_catalogs
+from pricing import Catalog, PartnerStanding, load_catalogs
 
 from ..profiles import PROFILES, SANDBOX_PORTS
 from .certificates import CertificateDesk
@@ -49,26 +49,30 @@ class Sandboxes:
 
 
 def build_states(catalogs: dict[str, Catalog], desk_reply: tuple[str, int] | None = None, *,
-                 activation_delay: float = 60.0, credentials_delay: timedelta = timedelta(minutes=15)) -> dict[str, Any]:
-    """The in-memory state of each sandbox, each with its own clock."""
+                 activation_delay: float = 60.0, credentials_delay: timedelta = timedelta(minutes=15),
+                 standing: PartnerStanding | None = None) -> dict[str, Any]:
+    """The in-memory state of each sandbox, each with its own clock; ``standing`` is the default
+    partner's (`hub up`: the demo partner's stored one, providers/demo.py), its Rarus agent fee included."""
     medicine_clock = SandboxClock()
     desk = CertificateDesk(medicine_clock, *(desk_reply or (None, None)))
+    own = standing or PartnerStanding()
     states: dict[str, Any] = {
-        provider: FreshSandboxState(PROFILES[provider], catalogs[provider], SandboxClock(), FreshPartner(),
+        provider: FreshSandboxState(PROFILES[provider], catalogs[provider], SandboxClock(), FreshPartner(standing=own),
                                     activation_delay=activation_delay)
         for provider in ("fresh_ru", "fresh_kz")
     }
-    states["medicine"] = FreshSandboxState(PROFILES["medicine"], catalogs["medicine"], medicine_clock, FreshPartner(),
-                                           certificates=desk, activation_delay=activation_delay)
-    states["rarus"] = RarusSandboxState(catalogs["rarus"], SandboxClock(), RarusPartner(),
-                                        credentials_delay=credentials_delay)
+    states["medicine"] = FreshSandboxState(PROFILES["medicine"], catalogs["medicine"], medicine_clock,
+                                           FreshPartner(standing=own), certificates=desk, activation_delay=activation_delay)
+    rarus = RarusPartner() if own.rarus_commission_percent is None else RarusPartner(agent_fee_percent=own.rarus_commission_percent)
+    states["rarus"] = RarusSandboxState(catalogs["rarus"], SandboxClock(), rarus, credentials_delay=credentials_delay)
     states["desk"] = desk
     return states
 
 
 def start_sandboxes(host: str = LOOPBACK, ports: dict[str, int] | None = None, catalogs: dict[str, Catalog] | None = None,
                     **delays: Any) -> Sandboxes:
-    """Serve every sandbox; ``ports`` None picks free ports (tests), DEFAULT_PORTS suits a demo."""
+    """Serve every sandbox; ``ports`` None picks free ports (tests), DEFAULT_PORTS suits a demo;
+    ``delays`` are build_states' keywords (``standing`` too)."""
     ports = ports or {}
     sink = MailSink()
     smtp = {"mail_sink_smtp": smtp_server(sink, host, ports.get("mail_sink_smtp"))}

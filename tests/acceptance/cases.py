@@ -19,6 +19,24 @@ def currency_of(key: str) -> tuple[str, str | None]:
     return key, None
 
 
+# the seed cases name the partner's standing by its facts; the project spells a standing per provider,
+# as it stores it (pricing/standing.py): fact → (provider section, field), None: the case's own provider
+STANDING_FIELDS = {"csk": (None, "csk"), "service_desk_since": ("fresh_ru", "service_desk_since"),
+                   "medicine_competence_centre": ("medicine", "competence_centre")}
+
+
+def what_if(provider: str, facts: dict) -> dict:
+    """A seed case's partner facts as the what-if ``partner`` of a request. ``service_desk: false`` is the
+    stored spelling's default (no ``service_desk_since``)."""
+    standing: dict = {}
+    for fact, value in facts.items():
+        if fact == "service_desk" and value is False:
+            continue
+        section, field = STANDING_FIELDS[fact]
+        standing.setdefault(section or provider, {})[field] = value
+    return standing
+
+
 RESPONSE_FIELD = {"retail": "retail_price", "partner_cost": "partner_cost", "partner_monthly": "partner_monthly",
                   "customer_monthly": "customer_monthly", "discount_percent": "discount_percent"}
 
@@ -28,9 +46,11 @@ def price_request(given: dict) -> dict:
     request: dict = {"provider": given["provider"], "kind": given.get("kind", "first")}
     if "tariff_code" in given or "tariff" in given:
         request["tariff"] = given.get("tariff_code") or given["tariff"]
-    for key in ("months", "created_on", "application", "partner"):
+    for key in ("months", "created_on", "application"):
         if key in given:
             request[key] = given[key]
+    if "partner" in given:
+        request["partner"] = what_if(given["provider"], given["partner"])
     if "customer_new_to_1c" in given:
         request["customer"] = {"new_to_1c": given["customer_new_to_1c"]}
     if request["kind"] in ADDON_KINDS:

@@ -15,6 +15,7 @@ from pricing import (
     calendar_month_invoice_period,
     months_charged,
     period_end,
+    with_what_if,
 )
 from providers import certificate_issue_time, rarus_partner_code, reporting_registration_number
 from tests.conftest import TODAY, shared_dir
@@ -52,7 +53,7 @@ def assert_price(expect: dict, result: dict) -> None:
 @pytest.mark.parametrize("case", _cases(PRICE_RULES))
 def test_price_case_engine(case, engines):
     request = msgspec.convert(price_request(case["given"]), SubscriptionPriceRequest)
-    result = engines[request.provider].price(request, request.partner, TODAY.date())
+    result = engines[request.provider].price(request, with_what_if(None, request.partner), TODAY.date())
     assert_price(case["expect"], msgspec.to_builtins(result))
 
 

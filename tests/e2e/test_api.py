@@ -36,8 +36,9 @@ def test_quote_decimals_are_strings(client):
         ({"seat_plan": [{"users": 1, "configurations": ["bp", "zup"], "mode": "single"}]}, "seat_plan[0].mode"),
         ({"seat_plan": [{"users": 1, "configurations": ["bp"], "mode": "sometimes"}]}, "seat_plan[0].mode"),
         ({"options": ["free_lunch"]}, "options[0]"),
-        ({"partner": {"rarus_commission_percent": "120"}}, "partner.rarus_commission_percent"),
-        ({"partner": {"csk": True, "discount": 99}}, "partner.discount"),
+        ({"partner": {"rarus": {"agent_fee_percent": "120"}}}, "partner.rarus.agent_fee_percent"),
+        ({"partner": {"fresh_ru": {"csk": True, "discount": 99}}}, "partner.fresh_ru.discount"),
+        ({"partner": {"csk": True}}, "partner.csk"),  # one spelling: the stored standing's, per provider
         ({"surprise": 1}, "surprise"),
         ({"bases": -2}, "bases"),
         ({"providers": ["yandex"]}, "providers[0]"),
@@ -58,7 +59,7 @@ def test_malformed_json_is_a_400(client):
 
 
 def test_rule_refusal_names_the_rule(client):
-    response = client.post("/api/v1/prices/subscription", json={"provider": "medicine", "partner": {"csk": True}})
+    response = client.post("/api/v1/prices/subscription", json={"provider": "medicine", "partner": {"fresh_ru": {"csk": True}}})
     assert response.status_code == 422
     assert response.json()["rule"] == "MED-ONB-01"
     response = client.post("/api/v1/prices/subscription", json={"provider": "fresh_ru", "tariff": "КОРП"})

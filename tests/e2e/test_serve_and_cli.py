@@ -22,9 +22,10 @@ QUOTE = {
     "created_on": "2026-11-02",
     "seat_plan": [{"users": 2, "configurations": ["zup", "bp"], "mode": "alternate"}, {"users": 1, "configurations": ["bp"]}],
     "customer": {"new_to_1c": True},
-    "partner": {"csk": True, "service_desk_since": "2026-01-01", "rarus_commission_percent": "20"},
+    "partner": {"fresh_ru": {"csk": True, "service_desk_since": "2026-01-01"}, "rarus": {"agent_fee_percent": "20"}},
 }
-PRICE = {"provider": "fresh_ru", "tariff": "151", "months": 12, "created_on": "2026-11-02", "partner": {"csk": True}}
+PRICE = {"provider": "fresh_ru", "tariff": "151", "months": 12, "created_on": "2026-11-02",
+         "partner": {"fresh_ru": {"csk": True}}}
 
 
 def free_port() -> int:

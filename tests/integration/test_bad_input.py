@@ -60,7 +60,7 @@ def _set(body: dict, path: str, value) -> dict:
 # (endpoint, field path, value, the field the answer must name)
 DECIMALS = [(endpoint, path) for endpoint, path in [
     ("subscription", "payment.amount"), ("subscription", "customer_price"),
-    ("partner", "standing.rarus.agent_fee_percent"), ("quote", "partner.rarus_commission_percent"),
+    ("partner", "standing.rarus.agent_fee_percent"), ("quote", "partner.rarus.agent_fee_percent"),
 ]]
 BAD_DECIMALS = ["NaN", "sNaN", "Infinity", "-Infinity", "1e400", 10 ** 30, 38652.5, "1.001", "-5", "", "12,50"]
 STRINGS = [  # (endpoint, path, the documented maximum)
@@ -75,7 +75,8 @@ STRINGS = [  # (endpoint, path, the documented maximum)
 ]
 ONE_LINE = [("customer", "legal_name"), ("enrollment", "users.0.name"), ("partner", "name"),
             ("transfer", "other_partner"), ("subscription", "payment.document"), ("inbound", "subject")]
-TYPES = [("customer", "new_to_1c", "yes"), ("quote", "months", "12"), ("customer", "accounts.fresh_ru_subscriber", "48"),
+TYPES = [("subscription", "quantity", 10 ** 30), ("customer", "accounts.fresh_ru_subscriber", -10 ** 25),
+         ("customer", "new_to_1c", "yes"), ("quote", "months", "12"), ("customer", "accounts.fresh_ru_subscriber", "48"),
          ("subscription", "months", "12"), ("subscription", "dry_run", "true"), ("enrollment", "users", "Иванов"),
          ("decision", "approve", 1), ("quote", "seat_plan.0.users", 1.0)]
 ARABIC, FULL_WIDTH = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"), str.maketrans("0123456789", "０１２３４５６７８９")
@@ -199,6 +200,7 @@ def test_bad_field_is_a_4xx_naming_it_and_changes_nothing(shop, endpoint, path, 
     pytest.param(b'{"legal_name": "a\x00b"}', id="raw-nul"),
     pytest.param(b'{"legal_name": ', id="truncated"),
     pytest.param(b"[]", id="array"),
+    pytest.param(b"   ", id="blank"),
 ])
 def test_malformed_body_is_a_400_and_changes_nothing(shop, endpoint, raw):
     before = snapshot(shop.url)
@@ -219,6 +221,12 @@ def test_malformed_body_is_a_400_and_changes_nothing(shop, endpoint, raw):
     ("/api/v1/subscriptions", {"offset": str(2 ** 63)}),
     ("/api/v1/operations", {"limit": "9" * 40}),
     ("/api/v1/reports/renewals", {"within_days": str(2 ** 64)}),
+    ("/api/v1/events", {"after": "9999999999"}),  # beyond the 32-bit id columns (a 500 on PostgreSQL)
+    ("/api/v1/reports/notices", {"on": "9999-12-31"}),
+    ("/api/v1/reports/notices", {"on": "0001-01-01"}),
+    ("/api/v1/reports/weekly", {"week": "9999-W52"}),
+    ("/api/v1/reports/churn", {"month": "9999-12"}),
+    ("/api/v1/reports/churn", {"month": "0000-01"}),
 ])
 def test_bad_query_is_a_4xx_naming_the_parameter(shop, path, params):
     refused(shop.client.get(path, params=params, headers=shop.headers), next(iter(params)))
@@ -226,6 +234,10 @@ def test_bad_query_is_a_4xx_naming_the_parameter(shop, path, params):
 
 @pytest.mark.parametrize("path", [
     f"/api/v1/operations/{2 ** 64}/retry",
+    "/api/v1/operations/2147483648/retry",
+    "/api/v1/operations/%D9%A3/retry",  # an Arabic-Indic 3
+    "/api/v1/operations/+7/retry",
+    "/api/v1/operations/1_000/retry",
     "/api/v1/customers/a%00b",
     "/api/v1/subscriptions/a%00b/self-extension",
     "/api/v1/enrollments/a%00b/cancel-trial",
@@ -234,4 +246,20 @@ def test_bad_path_is_a_4xx_and_changes_nothing(shop, path):
     before = snapshot(shop.url)
     method = "GET" if path.count("/") == 4 else "POST"
     refused(shop.client.request(method, path, headers=shop.headers), None)
+    assert snapshot(shop.url) == before
+
+
+def test_path_integers_are_plain_ascii_digits(shop):
+    """/operations/٣/retry must not mean operation 3: the answer names the parameter, not "no operation 3"."""
+    response = shop.client.post("/api/v1/operations/%D9%A3/retry", headers=shop.headers)
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "operation_id", response.text
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"token": "s3cret\r\nX-Evil: 1", "partner_code": "0320"}, "token"),
+    ({"token": "сек рет", "partner_code": "0320"}, "token"),
+])
+def test_credentials_that_no_header_can_carry_are_refused(shop, body, field):
+    before = snapshot(shop.url)
+    refused(shop.client.put("/api/v1/partner/credentials/rarus", json=body, headers=shop.headers), field)
     assert snapshot(shop.url) == before

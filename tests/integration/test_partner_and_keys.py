@@ -20,7 +20,7 @@ def test_quote_uses_the_callers_standing_unless_overridden(api):
     assert updated.json()["standing"]["rarus"]["partner_code"] == "0320"  # RA-ONB-08
     after = client.post("/api/v1/quotes", json=QUOTE, headers=a.headers).json()["offers"][0]
     assert after["discount_percent"] == 50  # FR-DISC-03 from the stored standing
-    what_if = client.post("/api/v1/quotes", json={**QUOTE, "partner": {"csk": False}}, headers=a.headers).json()["offers"][0]
+    what_if = client.post("/api/v1/quotes", json={**QUOTE, "partner": {"fresh_ru": {"csk": False}}}, headers=a.headers).json()["offers"][0]
     assert what_if["discount_percent"] == 20
     rarus = client.post("/api/v1/quotes", json={**QUOTE, "providers": ["rarus"]}, headers=a.headers).json()["offers"][0]
     assert rarus["partner_income"] is not None  # RA-COMM-01 rate from the stored standing

@@ -101,7 +101,7 @@ async def test_another_partner_with_its_own_account_never_gets_or_changes_a_part
     or login (typed in by hand) are refused by B's own account, and A's card stays as it was."""
     state = sandboxes.states["fresh_ru"]
     assert httpx.post(f"{sandboxes.served['fresh_ru'].url}/_control/partners",
-                      json={**B_FRESH, "standing": {"csk": True}}).status_code == 201
+                      json={**B_FRESH, "standing": {"fresh_ru": {"csk": True}}}).status_code == 201
     assert httpx.post(f"{sandboxes.served['rarus'].url}/_control/partners", json={"code": B_RARUS["partner_code"], "token": B_RARUS["token"]}).status_code == 201
     async with running(database_url, sandboxes, secret_key=KEY) as (a, worker):
         b = await second_partner(a, B_STANDING)
@@ -199,3 +199,29 @@ async def test_partners_sharing_the_default_account_never_adopt_each_others_cust
         assert state.subscribers[number].card == card
         assert [s for s in state.subscriptions.values() if s.subscriber == number] == []
         assert sandboxes.states["rarus"].invoices == {}
+
+
+async def test_a_number_on_another_partners_card_is_never_ordered_on(database_url, sandboxes):
+    """On the shared default account, a subscriber number that is on another partner's customer card — with
+    no live enrollment of theirs (cancelled, or typed in by hand) — is not ordered on either; its card stays."""
+    from sqlalchemy import update
+
+    from hub.db import Database
+    from hub.db.models import Enrollment
+
+    state = sandboxes.states["fresh_ru"]
+    async with running(database_url, sandboxes, secret_key=KEY) as (a, worker):
+        b = await second_partner(a, STANDING)
+        number, _, card = await a_on_trial(a, worker)
+        db = Database(database_url)
+        try:
+            async with db.sessions() as session:  # A's enrollments no longer count: only its card holds the number
+                await session.execute(update(Enrollment).values(state="cancelled"))
+                await session.commit()
+        finally:
+            await db.dispose()
+        typed = await new_customer(b, customer("ООО Ромашка", A_INN, fresh_ru_subscriber=number))
+        order = await place(b, worker, customer_id=typed, provider="fresh_ru", tariff="102", months=12)
+        assert order["status"] == "failed" and "another partner's customer's" in order["failure"], order
+        assert state.subscribers[number].card == card
+        assert [s for s in state.subscriptions.values() if s.subscriber == number] == []

@@ -174,24 +174,24 @@ def test_fam_sub_14_notice_schedule_and_renewals_due(shop):
 
 def test_fam_sub_15_churn_needs_a_reason_and_its_moves_are_not_churn(shop):
     client, a, b, customer, post = shop
-    post(tariff="102", months=12, start="2026-10-01", payment=PAID)
+    post(tariff="102", months=12, start="2026-11-22", payment=PAID)  # live when December begins
     url = f"/api/v1/customers/{customer['id']}/departures"
-    refused(client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20"}, headers=a.headers), "FAM-SUB-15")
-    refused(client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20", "reason": "price"},
+    refused(client.post(url, json={"provider": "fresh_ru", "left_on": "2026-12-20"}, headers=a.headers), "FAM-SUB-15")
+    refused(client.post(url, json={"provider": "fresh_ru", "left_on": "2026-12-20", "reason": "price"},
                         headers=a.headers), "FAM-SUB-15")
-    moved = client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-18", "transition": "to_local_its"},
+    moved = client.post(url, json={"provider": "fresh_ru", "left_on": "2026-12-18", "transition": "to_local_its"},
                         headers=a.headers)
     assert moved.status_code == 201 and moved.json()["kind"] == "transition"
-    left = client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20", "reason": "price",
+    left = client.post(url, json={"provider": "fresh_ru", "left_on": "2026-12-20", "reason": "price",
                                   "comment": "нашли дешевле"}, headers=a.headers)
     assert left.status_code == 201 and left.json()["kind"] == "churn"
     lines = {line["provider"]: line for line in
-             client.get("/api/v1/reports/churn", params={"month": "2026-11"}, headers=a.headers).json()}
-    assert lines["fresh_ru"] == {"provider": "fresh_ru", "month": "2026-11", "customers_at_start": 1, "churned": 1,
+             client.get("/api/v1/reports/churn", params={"month": "2026-12"}, headers=a.headers).json()}
+    assert lines["fresh_ru"] == {"provider": "fresh_ru", "month": "2026-12", "customers_at_start": 1, "churned": 1,
                                  "transitions": 1, "churn_rate": "1.0000"}
     assert lines["rarus"]["churned"] == 0
     assert lines["rarus"]["customers_at_start"] == 0 and lines["rarus"]["churn_rate"] is None  # undefined, not "0"
-    assert client.post(url, json={"provider": "fresh_ru", "left_on": "2026-11-20", "transition": "to_local_its"},
+    assert client.post(url, json={"provider": "fresh_ru", "left_on": "2026-12-20", "transition": "to_local_its"},
                        headers=b.headers).status_code == 404
 
 
@@ -211,7 +211,7 @@ def test_fr_sub_16_transfer_window_and_decisions(shop):
     answered = client.post(url, json={"approve": False, "comment": "долг по услугам"}, headers=a.headers).json()
     assert answered["status"] == "refused" and answered["comment"] == "долг по услугам"
     assert client.post(url, json={"approve": True}, headers=a.headers).status_code == 409  # decided already
-    later = transfer(direction="outgoing", subscription_end="2027-06-30")
+    later = transfer(direction="incoming", subscription_end="2027-06-30")  # an outgoing one counts from the hub's end
     refused(later, "FR-SUB-16")
     assert "set early" in later.json()["detail"]
     assert client.get(f"/api/v1/transfers/{leaving.json()['id']}", headers=b.headers).status_code == 404

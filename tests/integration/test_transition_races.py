@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select
 
 from hub.db import Database
-from hub.db.models import AuditEntry, Customer, Departure, Enrollment, Event, Operation, Subscription, Transfer, utcnow
+from hub.db.models import (AuditEntry, Customer, Departure, Enrollment, Event, Operation, Partner, Subscription, Transfer,
+                           utcnow)
 from hub.caller import Caller
 from hub.services.transfers import TransferDecision, Transfers
 from tests.conftest import TODAY, Tenant, app_for, make_tenant
@@ -31,6 +32,8 @@ async def seed(url: str, tenant: Tenant) -> dict[str, Any]:
     db = Database(url)
     try:
         async with db.sessions() as session:
+            # a retried Rarus trial request is checked again (RA-ONB-02): the partner has its Rarus code
+            (await session.get(Partner, tenant.partner_id)).standing = {"rarus": {"partner_code": "0320"}}
             customer = Customer(partner_id=tenant.partner_id, legal_name="ООО Гонка", legal_name_folded="ооо гонка",
                                 country="RU", inn="7707083893", kpp="773601001", phone="+74950000000",
                                 email="race@client.ru", new_to_1c=True, accounts={"fresh_ru_subscriber": 1001})

@@ -60,7 +60,7 @@ def test_paid_lifecycle_main_addon_upgrade_renewal(fresh_ru):
 
 def test_discounts_follow_the_partner_standing(fresh_ru):
     number = fresh_ru.onboard("a@b.ru", RU_CARD)
-    fresh_ru.http.post("/_control/partner", json={"csk": True, "service_desk_since": "2026-01-01"})
+    fresh_ru.http.post("/_control/partner", json={"fresh_ru": {"csk": True, "service_desk_since": "2026-01-01"}})
     first = fresh_ru.ok("account/customer_subscriptions/create", subscriber=number, tariff="102", months=12)["subscription"]
     assert first["discount_percent"] == 65  # FR-DISC-04, new customer
     second = fresh_ru.ok("account/customer_subscriptions/renew", subscription=first["number"])["subscription"]

@@ -9,9 +9,10 @@ from pricing import PartnerStanding, QuoteRequest, SubscriptionPriceRequest
 TODAY = date(2026, 11, 22)
 
 
-def price(engines, **fields):
+def price(engines, partner: dict | None = None, **fields):
+    """The engine's price for ``fields``, with ``partner`` as the engine reads the standing (PartnerStanding)."""
     request = msgspec.convert(fields, SubscriptionPriceRequest)
-    return engines[request.provider].price(request, request.partner or PartnerStanding(), TODAY)
+    return engines[request.provider].price(request, standing(**(partner or {})), TODAY)
 
 
 def quote_need(**fields) -> QuoteRequest:

@@ -1,4 +1,5 @@
 """compare() and the Rarus engine (RA-PRICE-01…05, RA-COMM-01, MED-ONB-01)."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -31,7 +32,9 @@ def test_ra_price_04_options_and_unverified_period(engines):
     need = quote_need(months=2, seat_plan=BP3, options=["premium", "configurator_access", "web_publication"])
     offer = engines["rarus"].quote(need, standing(), TODAY)
     assert offer.monthly_price == Decimal(3 * 1230 + 3 * 300 + 1000 + 1000)
-    assert offer.total_price == offer.monthly_price * 2
+    # RA-BILL-01: asked for on 22.11 (the second half), two months run to 31.01 — the part November by its days
+    assert (offer.start, offer.end) == (TODAY, date(2027, 1, 31))
+    assert offer.total_price == offer.monthly_price * 2 + (offer.monthly_price * 9 / 30).quantize(Decimal("0.01"))
     assert any("treated as monthly" in w for w in offer.warnings)
 
 
@@ -48,7 +51,9 @@ def test_ra_price_05_beyond_limits_recommends_hosting(engines):
 def test_ra_comm_01_agent_fee_is_the_partner_rate(engines):
     need = quote_need(months=3, seat_plan=BP3)
     offer = engines["rarus"].quote(need, standing(rarus_commission_percent="15"), TODAY)
-    assert offer.partner_cost == 0 and offer.partner_income == Decimal("1660.50")  # 15% of 3 × 3 690
+    # 15% of the first invoice, 22.11–28.02 (RA-BILL-01): 9/30 × 3 690 + 3 × 3 690 = 12 177
+    assert offer.total_price == Decimal("12177.00")
+    assert offer.partner_cost == 0 and offer.partner_income == Decimal("1826.55")
     unset = engines["rarus"].quote(need, standing(), TODAY)
     assert unset.partner_income is None and any("RA-COMM-01" in w for w in unset.warnings)
 

@@ -22,7 +22,7 @@ import msgspec
 from litestar import Litestar, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from pricing import PartnerStanding
+from pricing import PartnerStanding, Standing, pricing_standing
 
 from ..control import control_router
 from ..faults import Fault, FaultPlan
@@ -121,7 +121,7 @@ class PartnerAccount(msgspec.Struct, forbid_unknown_fields=True):
     account: int
     login: str
     password: str
-    standing: PartnerStanding | None = None
+    standing: Standing | None = None  # as the hub stores it: {"fresh_ru": {"csk": true}, ...}
 
 
 def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None, extra_control: tuple[Any, ...] = (),
@@ -195,17 +195,18 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
             return envelope(refusal.code, refusal.message)
 
     @post("/partner", status_code=200, sync_to_thread=False)
-    def set_standing(data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
-        """The default partner's standing (every account's own standing: ``POST /_control/partners``)."""
-        state.partner.standing = msgspec.convert(data, PartnerStanding)
-        return {"standing": msgspec.to_builtins(state.partner.standing)}
+    def set_standing(data: JSONBody[Standing]) -> dict[str, Any]:
+        """The default partner's standing, spelled as the hub stores it (every account's own standing:
+        ``POST /_control/partners``)."""
+        state.partner.standing = pricing_standing(data)
+        return {"standing": msgspec.to_builtins(data)}
 
     @post("/partners", status_code=201, sync_to_thread=False)
     def add_partner(data: JSONBody[PartnerAccount]) -> dict[str, Any]:
         """Register another partner account (or change the one with that login): what a second
         partner's credentials at this Service Manager are."""
         partner = state.register(FreshPartner(data.account, data.login, data.password,
-                                              data.standing or PartnerStanding()))
+                                              pricing_standing(data.standing) if data.standing else PartnerStanding()))
         return {"account": partner.account, "login": partner.login}
 
     @get("/partners", sync_to_thread=False)

@@ -190,9 +190,13 @@ class FreshSandboxState:
         return invitation
 
     def _trial_tariff(self, ref: str | None) -> tuple[str, int]:
-        trials = self.catalog.tariffs_of("trial")
+        """The invitation's initial tariff and its length: the one it names (FAM-ONB-03, MED-ONB-05/06), else the
+        profile's default — a catalog tariff (medicine) or the standard trial (FR-ONB-01, FK-ONB-01; the
+        kz catalog's 15-day «1С:Кассир Тестовый» is a tariff one asks for, FK-SUB-19)."""
         if ref is None:
-            return (trials[0].name, trials[0].days or self.profile.trial_days) if trials else (STANDARD_TRIAL, self.profile.trial_days)
+            if self.profile.trial_tariff is None:
+                return STANDARD_TRIAL, self.profile.trial_days
+            ref = self.profile.trial_tariff
         tariff = self.catalog.tariff(ref)
         if tariff is None:
             raise bad(f"unknown tariff {ref!r}")
@@ -410,11 +414,15 @@ class FreshSandboxState:
             raise bad("only a main subscription's period can be corrected here")
         start = _date(params.get("start")) or subscription.start
         months = int(params.get("months") or subscription.months_charged)
-        price = self._price(who, kind="first", tariff=subscription.tariff_code or subscription.tariff, months=months,
-                            start=start.isoformat())
+        subscriber = self.subscriber(subscription.subscriber, who)
+        tariff = self._tariff(subscription.tariff_code or subscription.tariff)
+        earlier = len([m for m in self._mains(subscriber) if m.number < subscription.number
+                       and self._tariff(m.tariff_code or m.tariff).same_line(tariff)])
+        price = self._price(who, kind=subscription_kind(earlier), tariff=subscription.tariff_code or subscription.tariff,
+                            months=months, start=start.isoformat(), customer={"new_to_1c": subscriber.card.get("new_to_1c")})
         subscription.start, subscription.end, subscription.months_charged = price.start, price.end, price.months_charged
         subscription.retail, subscription.amount = price.retail_price, price.partner_cost
-        subscription.partner_monthly = price.partner_monthly
+        subscription.discount_percent, subscription.partner_monthly = price.discount_percent, price.partner_monthly
         return subscription
 
     @staticmethod

@@ -22,9 +22,12 @@ from pricing import (
     PartnerStanding,
     QuoteRequest,
     RarusEngine,
+    RarusInvoice,
     add_months,
-    calendar_month_invoice_period,
+    change_invoice,
+    first_invoice,
     month_key,
+    renewal_invoice,
 )
 
 from ...profiles import PROFILES
@@ -226,7 +229,7 @@ class RarusSandboxState:
         start = client.paid_through + timedelta(days=1)
         if any(i.login == client.login and i.period_start == start for i in self.invoices.values()):
             return
-        self._invoice(client.login, "renewal", start, add_months(start, 1) - timedelta(days=1), client.monthly)
+        self._invoice(client.login, "renewal", renewal_invoice(client.paid_through, client.monthly))
 
     # --- clients, conversion and changes (RA-BILL-01, RA-BILL-02) -----------------------------------------
     def client(self, login: str, who: RarusPartner | None = None) -> Client:
@@ -243,9 +246,9 @@ class RarusSandboxState:
             raise CabinetError(422, "beyond_limits", offer.reason or "not priced", "RA-PRICE-05")
         return offer.monthly_price
 
-    def _invoice(self, login: str, kind: str, start: date, end: date, monthly: Decimal) -> Invoice:
-        months = _month_shares(start, end, monthly)
-        invoice = Invoice(len(self.invoices) + 1, login, kind, start, end, sum(months.values(), Decimal("0")), months)
+    def _invoice(self, login: str, kind: str, billed: RarusInvoice) -> Invoice:
+        """An invoice as pricing.rarus_invoices computes it: the one rule the hub's previews use too."""
+        invoice = Invoice(len(self.invoices) + 1, login, kind, billed.start, billed.end, billed.amount, dict(billed.months))
         self.invoices[invoice.id] = invoice
         return invoice
 
@@ -258,8 +261,7 @@ class RarusSandboxState:
         months = body.get("months") or 1
         if not isinstance(months, int) or months < 1:
             raise CabinetError(422, "bad_months", "months: a whole number of at least 1")
-        start, end = calendar_month_invoice_period(self.today(), months)
-        return self._invoice(login, "conversion", start, end, client.monthly)
+        return self._invoice(login, "conversion", first_invoice(self.today(), months, client.monthly))
 
     def change(self, login: str, body: dict[str, Any], who: RarusPartner | None = None) -> dict[str, Any]:
         """RA-BILL-02: a trial changes free; a paying client's rise is a surcharge applied after payment,
@@ -270,10 +272,10 @@ class RarusSandboxState:
         if client.status == "trial" or client.paid_through is None:
             client.seat_plan, client.options, client.monthly = seat_plan, options, monthly
             return {"applied": True, "monthly": monthly, "rule": "RA-BILL-02"}
-        remaining = _month_shares(self.today(), client.paid_through, monthly - client.monthly)
-        difference = sum(remaining.values(), Decimal("0"))
+        billed = change_invoice(self.today(), client.paid_through, client.monthly, monthly)
+        difference = billed.amount
         if difference > 0:
-            invoice = self._invoice(login, "surcharge", self.today(), client.paid_through, monthly - client.monthly)
+            invoice = self._invoice(login, "surcharge", billed)
             client.pending_change = {"seat_plan": seat_plan, "options": options, "monthly": monthly, "invoice": invoice.id}
             return {"applied": False, "surcharge_invoice": invoice.id, "amount": invoice.amount, "rule": "RA-BILL-02"}
         client.seat_plan, client.options, client.monthly = seat_plan, options, monthly
@@ -320,18 +322,3 @@ class RarusSandboxState:
             raise CabinetError(404, "no_documents", "no paying customers in this quarter", "RA-COMM-03")
         return first, rows
 
-
-def _month_shares(start: date, end: date, monthly: Decimal) -> dict[str, Decimal]:
-    """What each calendar month of [start, end] costs at ``monthly``; a part month by its days
-    (the manual gives whole-month periods but no rule for the part month: **unverified**)."""
-    shares: dict[str, Decimal] = {}
-    day = start
-    while day <= end:
-        days_in_month = calendar.monthrange(day.year, day.month)[1]
-        month_end = day.replace(day=days_in_month)
-        last = min(end, month_end)
-        covered = (last - day).days + 1
-        share = monthly if covered == days_in_month else Money(monthly * covered / days_in_month, "RUB").rounded().amount
-        shares[month_key(day)] = Money(share, "RUB").rounded().amount
-        day = last + timedelta(days=1)
-    return shares
