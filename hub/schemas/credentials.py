@@ -8,8 +8,10 @@ import msgspec
 from msgspec import Meta
 
 VISIBLE_ASCII = r"^[\x21-\x7e]+$"  # what an HTTP header or basic-auth value can carry safely
-Login = Annotated[str, Meta(min_length=1, max_length=200, pattern=VISIBLE_ASCII)]
-Secret = Annotated[str, Meta(min_length=1, max_length=1000, pattern=VISIBLE_ASCII)]
+NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]+$"  # basic auth encodes any text, but no line breaks
+Login = Annotated[str, Meta(min_length=1, max_length=200, pattern=NO_CONTROL)]
+Password = Annotated[str, Meta(min_length=1, max_length=1000, pattern=NO_CONTROL)]
+Token = Annotated[str, Meta(min_length=1, max_length=1000, pattern=VISIBLE_ASCII)]  # sent as a header as it is
 SubscriberNumber = Annotated[int, Meta(ge=1, le=2_147_483_647)]
 PartnerCode = Annotated[str, Meta(min_length=1, max_length=4)]
 
@@ -19,9 +21,9 @@ class CredentialsIn(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     own subscriber number). Rarus cabinet: ``token``, ``partner_code`` (4 characters, RA-ONB-08)."""
 
     login: Login | None = None
-    password: Secret | None = None
+    password: Password | None = None
     account: SubscriberNumber | None = None
-    token: Secret | None = None
+    token: Token | None = None
     partner_code: PartnerCode | None = None
 
 
