@@ -12,7 +12,7 @@ cannot add a line (a fake user, a second "Номер абонента") or a hea
   fields from "Label: value" lines), where that marker is refused too, and ";" in the user fields
   it separates; and the recipient of any message;
 - folded into one space (``one_line``) where people read free text: the Subject and the lines
-  of requests to a provider's mailbox and of customer notices (hub/services/mailbox.py).
+  of requests to a provider's mailbox and of customer notices (hub/onboarding/mailbox.py).
 
 "Line break" is what any reader may split on: ASCII control characters (\r, \n, \x00-\x1f,
 \x7f), NEL (U+0085) and the Unicode line and paragraph separators (U+2028, U+2029).

@@ -12,19 +12,25 @@ from litestar.openapi.spec import Components, SecurityScheme
 from adapters import Adapters
 from pricing import Catalog, load_catalogs
 
-from .api import ROUTES
-from .api.deps import provide_session
-from .auth import authentication
-from .clock import Clock, SystemClock
-from .db import Database
-from .errors import EXCEPTION_HANDLERS
-from .openapi import ProblemResponses
-from .input_guard import MAX_BODY, check_input
-from .runtime import build_adapters_from, build_onboarding, build_subscriptions, build_transfers, build_worker
-from .services import PricingService
-from .services.credentials import Vault
-from .services.idempotency import purge
-from .settings import Settings
+from hub.routes import ROUTES
+from hub.core.deps import provide_session
+from hub.core.auth import authentication
+from hub.core.clock import Clock, SystemClock
+from hub.core.db import Database
+from hub.core.errors import EXCEPTION_HANDLERS
+from hub.core.openapi import ProblemResponses
+from hub.core.input_guard import MAX_BODY, check_input
+from hub.composition import (
+    build_adapters_from,
+    build_onboarding,
+    build_subscriptions,
+    build_transfers,
+    build_worker,
+)
+from hub.quotes import PricingService
+from hub.partners.credentials import Vault
+from hub.core.idempotency import purge
+from hub.core.settings import Settings
 
 
 def build_pricing(settings: Settings, clock: Clock, catalogs: dict[str, Catalog] | None = None) -> PricingService:

@@ -39,13 +39,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import CatalogError, PricingError, QuoteRequest, SubscriptionPriceRequest
 
-from .caller import ROLES, Caller
-from .clock import SystemClock
-from .db import Database
-from .input_guard import decode_body
-from .problems import from_error, problem
-from .services import partners
-from .settings import Settings
+from hub.core.caller import ROLES, Caller
+from hub.core.clock import SystemClock
+from hub.core.db import Database
+from hub.core.input_guard import decode_body
+from hub.core.problems import from_error, problem
+from hub.partners import service as partners
+from hub.core.settings import Settings
 
 EXIT_BAD_INPUT = 2
 
@@ -77,7 +77,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _run_api(settings: Settings) -> int:
     import uvicorn
 
-    from .app import create_app
+    from hub.app import create_app
 
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
@@ -154,8 +154,8 @@ def _up(args: argparse.Namespace) -> int:
     """
     from sqlalchemy import func, select
 
-    from .db.models import Enrollment
-    from .schemas.partners import Standing, pricing_standing
+    from hub.core.db.models import Enrollment
+    from hub.partners.schemas import Standing, pricing_standing
 
     settings = _settings(args)
     fixed = [] if args.free_ports else _sandbox_ports()
@@ -221,8 +221,8 @@ def _sandbox_ports() -> list[int]:
 def _worker(args: argparse.Namespace) -> int:
     import signal
 
-    from .app import build_pricing
-    from .runtime import build_adapters_from, build_onboarding, build_subscriptions, build_worker
+    from hub.app import build_pricing
+    from hub.composition import build_adapters_from, build_onboarding, build_subscriptions, build_worker
 
     settings = _settings(args)
 
@@ -249,8 +249,8 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _report_weekly(args: argparse.Namespace) -> int:
-    from .services import reports
-    from .services.spreadsheet import to_csv, to_xlsx
+    from hub.reports import service as reports
+    from hub.core.spreadsheet import to_csv, to_xlsx
 
     async def digest(session: AsyncSession):
         week = args.week or reports.current_week(SystemClock().today())
@@ -271,7 +271,7 @@ def _report_weekly(args: argparse.Namespace) -> int:
 
 
 def _compute(args: argparse.Namespace) -> int:
-    from .app import build_pricing
+    from hub.app import build_pricing
 
     request_type = QuoteRequest if args.command == "quote" else SubscriptionPriceRequest
     try:
@@ -356,11 +356,11 @@ def _partner_list(args: argparse.Namespace) -> int:
 
 def _partner_credentials(args: argparse.Namespace) -> int:
     """Set (or with --clear forget) a partner's own provider account; a secret given as '-' is read from stdin."""
-    from .exceptions import InvalidField
-    from .problems import split_validation
-    from .schemas.credentials import CredentialsIn
-    from .services import credentials
-    from .services.credentials import Vault
+    from hub.core.exceptions import InvalidField
+    from hub.core.problems import split_validation
+    from hub.partners.credentials_schemas import CredentialsIn
+    from hub.partners import credentials
+    from hub.partners.credentials import Vault
 
     settings = _settings(args)
     caller = Caller(args.partner_id, None, "admin")
@@ -405,7 +405,7 @@ def _key_revoke(args: argparse.Namespace) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> int:
-    from .app import build_pricing
+    from hub.app import build_pricing
 
     service = build_pricing(_settings(args), SystemClock())
     if args.provider not in service.catalogs:

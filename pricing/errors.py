@@ -3,7 +3,7 @@
     PricingError (422)
     ├── RequestInvalid   a field's value cannot be priced (names the field)
     ├── RuleViolation    a business rule refuses the request (names the rule id)
-    └── (hub.exceptions) InvalidField, NotFound 404, Conflict 409, Forbidden 403
+    └── (hub.core.exceptions) InvalidField, NotFound 404, Conflict 409, Forbidden 403
 """
 from __future__ import annotations
 

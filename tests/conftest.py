@@ -12,10 +12,10 @@ import pytest
 from litestar.testing import TestClient
 
 from hub.app import create_app
-from hub.clock import FixedClock
-from hub.db import Database
-from hub.services import partners
-from hub.settings import Settings
+from hub.core.clock import FixedClock
+from hub.core.db import Database
+from hub.partners import service as partners
+from hub.core.settings import Settings
 from pricing import MOSCOW, build_engines, load_catalogs
 
 from .pg import PostgresServer

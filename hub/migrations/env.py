@@ -1,9 +1,9 @@
-"""Alembic environment: runs on the connection the hub hands over (see hub/db/engine.py)."""
+"""Alembic environment: runs on the connection the hub hands over (see hub/core/db/engine.py)."""
 from __future__ import annotations
 
 from alembic import context
 
-from hub.db.models import Base
+from hub.core.db.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:

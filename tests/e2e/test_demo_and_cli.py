@@ -25,8 +25,8 @@ import httpx
 import msgspec
 import pytest
 
-from hub.schemas.partners import Standing
-from hub.settings import Settings
+from hub.partners.schemas import Standing
+from hub.core.settings import Settings
 from providers.demo import (
     DEMO_FRESH_ACCOUNT,
     DEMO_FRESH_LOGIN,

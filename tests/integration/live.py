@@ -10,11 +10,11 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from hub.app import create_app
-from hub.db import Database
+from hub.core.db import Database
 from hub.app import build_pricing
-from hub.clock import SystemClock
-from hub.runtime import build_adapters_from, build_onboarding, build_subscriptions, build_worker
-from hub.settings import Settings
+from hub.core.clock import SystemClock
+from hub.composition import build_adapters_from, build_onboarding, build_subscriptions, build_worker
+from hub.core.settings import Settings
 from providers.sandbox import Sandboxes, start_sandboxes
 from tests.conftest import make_tenant
 

@@ -16,7 +16,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import inspect, text
 
-from hub.db import Database
+from hub.core.db import Database
 
 from ..conftest import app_for, make_tenant
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from hub.cli import main
-from hub.db import Database
-from hub.db.models import ApiKey, Customer, Subscription
-from hub.services import partners
+from hub.core.db import Database
+from hub.core.db.models import ApiKey, Customer, Subscription
+from hub.partners import service as partners
 from tests.conftest import TODAY, make_tenant
 
 

@@ -7,8 +7,8 @@ import asyncio
 
 from sqlalchemy import update
 
-from hub.db import Database
-from hub.db.models import Enrollment, Operation
+from hub.core.db import Database
+from hub.core.db.models import Enrollment, Operation
 
 from .helpers import RU_CUSTOMER
 from .test_transition_races import burst, counted

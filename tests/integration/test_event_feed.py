@@ -20,13 +20,14 @@ from types import SimpleNamespace
 from alembic import command
 from sqlalchemy import JSON, column, insert, table
 
-from hub.caller import Caller
-from hub.db import Database
-from hub.db.engine import alembic_config
-from hub.db.models import utcnow
-from hub.db.types import UTCDateTime
-from hub.schemas.enrollments import EventOut
-from hub.services import events, partners
+from hub.core.caller import Caller
+from hub.core.db import Database
+from hub.core.db.engine import alembic_config
+from hub.core.db.models import utcnow
+from hub.core.db.types import UTCDateTime
+from hub.onboarding.schemas import EventOut
+from hub.core import events
+from hub.partners import service as partners
 
 WRITERS = 12  # with two readers this stays inside the PostgreSQL pool (5 + 10 overflow)
 TRANSACTIONS = 15  # per writer

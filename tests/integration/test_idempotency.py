@@ -66,8 +66,8 @@ async def test_keys_are_kept_at_least_24_hours(database_url):
 
     from sqlalchemy import func, select
 
-    from hub.db import Database, IdempotencyRecord
-    from hub.services.idempotency import purge
+    from hub.core.db import Database, IdempotencyRecord
+    from hub.core.idempotency import purge
 
     tenant = await make_tenant(database_url)
     now = datetime.now(timezone.utc)

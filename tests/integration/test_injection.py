@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from hub.caller import Caller
-from hub.db import Customer, Database, Operation
-from hub.services import mailbox
+from hub.core.caller import Caller
+from hub.core.db import Customer, Database, Operation
+from hub.onboarding import mailbox
 from tests.conftest import make_tenant
 
 from .live import STANDING, customer_for, enrollment_for, open_live, worker_for

@@ -3,8 +3,8 @@ import asyncio
 
 from sqlalchemy import inspect, text
 
-from hub.db import Database
-from hub.db.engine import MIGRATIONS
+from hub.core.db import Database
+from hub.core.db.engine import MIGRATIONS
 
 
 def head() -> str:

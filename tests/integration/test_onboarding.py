@@ -109,7 +109,7 @@ async def test_med_onb_03_friday_after_ten_before_a_holiday(database_url, sandbo
 async def test_two_workers_side_by_side_never_run_the_same_row(database_url, sandboxes):
     from sqlalchemy import select
 
-    from hub.db import OperationAttempt
+    from hub.core.db import OperationAttempt
 
     async with running(database_url, sandboxes) as (live, first):
         second, db, adapters = worker_for(live.settings)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
-from hub.services import outbox
+from hub.core import outbox
 from tests.conftest import make_tenant
 
 from .live import PARTNER_MAILBOX, STANDING, customer_for, enrollment_for, running

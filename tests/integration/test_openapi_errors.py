@@ -110,7 +110,7 @@ def test_real_answers_are_documented_problems(api, document):
 
 
 def test_litestars_own_errors_are_problems(api):
-    """Unknown route, wrong method and a body over the size limit: problem+json too, from hub/errors.py."""
+    """Unknown route, wrong method and a body over the size limit: problem+json too, from hub/core/errors.py."""
     client, a, _, _ = api
     unknown = client.get("/api/v1/nowhere", headers=a.headers)
     assert unknown.status_code == 404 and unknown.headers["content-type"] == PROBLEM_JSON

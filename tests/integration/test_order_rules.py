@@ -9,8 +9,8 @@ from datetime import date
 import httpx
 import pytest
 
-from hub.db import Database
-from hub.services.reports import queue_notices
+from hub.core.db import Database
+from hub.reports.service import queue_notices
 
 from .live import STANDING, running
 from .test_subscriptions_e2e import on_trial, order

@@ -209,8 +209,8 @@ async def test_a_number_on_another_partners_card_is_never_ordered_on(database_ur
     no live enrollment of theirs (cancelled, or typed in by hand) — is not ordered on either; its card stays."""
     from sqlalchemy import update
 
-    from hub.db import Database
-    from hub.db.models import Enrollment
+    from hub.core.db import Database
+    from hub.core.db.models import Enrollment
 
     state = sandboxes.states["fresh_ru"]
     async with running(database_url, sandboxes, secret_key=KEY) as (a, worker):

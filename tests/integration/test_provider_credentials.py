@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from sqlalchemy import text
 
 from hub import cli
-from hub.db import Database
+from hub.core.db import Database
 from tests.conftest import app_for, make_tenant, new_key
 
 KEY = Fernet.generate_key().decode()

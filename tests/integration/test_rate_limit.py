@@ -8,9 +8,9 @@ from contextlib import contextmanager
 import pytest
 from litestar.testing import TestClient
 
-import hub.auth
-from hub.auth import rate_limits
-from hub.ratelimit import WindowLimiter
+import hub.core.auth
+from hub.core.auth import rate_limits
+from hub.core.ratelimit import WindowLimiter
 from tests.conftest import app_for, make_tenant, new_key
 
 
@@ -91,13 +91,13 @@ def test_each_verified_key_has_its_own_allowance_and_open_paths_none(limited):
 def test_failed_authentications_lock_the_address_without_looking_keys_up(limited, monkeypatch):
     client, tenant, clock, _ = limited
     lookups: list[str] = []
-    real = hub.auth.authenticate
+    real = hub.core.auth.authenticate
 
     async def counting(session, presented):
         lookups.append(presented)
         return await real(session, presented)
 
-    monkeypatch.setattr(hub.auth, "authenticate", counting)
+    monkeypatch.setattr(hub.core.auth, "authenticate", counting)
     statuses = [client.get("/api/v1/customers", headers=random_key()).status_code for _ in range(5)]
     assert statuses == [401] * 5 and len(lookups) == 5
 

@@ -15,11 +15,21 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from hub.db import Database
-from hub.db.models import (AuditEntry, Customer, Departure, Enrollment, Event, Operation, Partner, Subscription, Transfer,
-                           utcnow)
-from hub.caller import Caller
-from hub.services.transfers import TransferDecision, Transfers
+from hub.core.db import Database
+from hub.core.db.models import (
+    AuditEntry,
+    Customer,
+    Departure,
+    Enrollment,
+    Event,
+    Operation,
+    Partner,
+    Subscription,
+    Transfer,
+    utcnow,
+)
+from hub.core.caller import Caller
+from hub.transfers.service import TransferDecision, Transfers
 from tests.conftest import TODAY, Tenant, app_for, make_tenant
 
 RACERS = 50

@@ -1,6 +1,6 @@
 from datetime import date, datetime, timezone
 
-from hub.clock import FixedClock
+from hub.core.clock import FixedClock
 from pricing import MOSCOW, is_working_day, next_batch, next_working_day
 from providers import certificate_issue_time
 

@@ -27,7 +27,7 @@ from adapters import (
     SubscriptionOrder,
     User,
 )
-from hub.services.credentials import Vault, VaultError
+from hub.partners.credentials import Vault, VaultError
 
 from .test_retry import Sleeps
 

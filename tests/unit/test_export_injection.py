@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from hub.services import reports
-from hub.services.spreadsheet import attachment, neutralise, to_csv, to_xlsx
+from hub.reports import service as reports
+from hub.core.spreadsheet import attachment, neutralise, to_csv, to_xlsx
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 COLUMNS = ("customer", "retail", "start", "count")

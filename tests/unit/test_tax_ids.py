@@ -1,6 +1,6 @@
 import pytest
 
-from hub.identifiers import check_bin_iin, check_email, check_inn, check_kpp, check_phone
+from hub.core.identifiers import check_bin_iin, check_email, check_inn, check_kpp, check_phone
 
 
 @pytest.mark.parametrize("inn", ["7707083893", "500100732259", "7736207543"])

@@ -1,7 +1,7 @@
 """A gap-free event feed: each event's position in its partner's feed, assigned at commit (issue 10 §1).
 
 ``events.seq`` is the cursor of ``GET /api/v1/events``; ``event_counters`` holds each partner's last
-position, locked by the committing transaction (see hub/services/events.py). Events already there keep
+position, locked by the committing transaction (see hub/core/events.py). Events already there keep
 their id as their position and each counter starts at the partner's newest id, so a client's stored
 cursor still means what it meant.
 

@@ -1,0 +1,126 @@
+"""API keys on every /api/v1 call (Authorization: Bearer <key>), roles, and rate limits.
+
+Limits are counted after authentication, per verified key (however the header is
+spelled), and failed authentications per client address: past
+``failures_per_address`` a minute, an address gets 429 for any key, without the
+key being looked up, until its window closes.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from litestar import Litestar
+from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from hub.core.caller import Caller
+from hub.core.exceptions import Forbidden
+from hub.core.ratelimit import Monotonic, Verdict, WindowLimiter
+from hub.partners.service import authenticate
+
+OPEN_PATHS = ["^/health", "^/schema"]
+_VERDICT = "hub.rate_limit"  # the scope key carrying the key's verdict to the response headers
+
+
+class RateLimits:
+    """One app's limiters: requests per verified key, failed authentications per client address."""
+
+    def __init__(self, per_key: int, failures_per_address: int, clock: Monotonic = time.monotonic) -> None:
+        self.keys = WindowLimiter(per_key, clock=clock)
+        self.failures = WindowLimiter(failures_per_address, clock=clock)
+
+    def use_clock(self, clock: Monotonic) -> None:
+        self.keys.clock = self.failures.clock = clock
+
+
+def presented_key(header: str) -> str | None:
+    """The key of ``Bearer <key>``: the scheme in any case, any whitespace around the key."""
+    parts = header.split(None, 1)
+    if len(parts) != 2 or parts[0].lower() != "bearer":
+        return None
+    return parts[1].strip() or None
+
+
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The peer the server saw (behind a proxy, what the server was told to trust), never a request header."""
+    client = connection.client
+    return client.host if client else "unknown"
+
+
+class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
+    def __init__(self, app: ASGIApp, limits: RateLimits, exclude: list[str] | None = None) -> None:
+        super().__init__(app, exclude=exclude)
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_limits(message: Message) -> None:
+            if message["type"] == "http.response.start" and (verdict := scope.get(_VERDICT)) is not None:
+                message.setdefault("headers", [])
+                headers = MutableScopeHeaders(message)
+                for name, value in verdict.headers().items():
+                    headers[name] = value
+            await send(message)
+
+        await super().__call__(scope, receive, send_with_limits)
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        failures, keys = self.limits.failures, self.limits.keys
+        address = client_address(connection)
+        if failures.enabled:
+            lockout = failures.check(address)
+            if not lockout.allowed:
+                raise TooManyRequestsException(
+                    detail="too many failed authentications from this address; retry after the delay",
+                    headers={"Retry-After": str(lockout.reset)})
+        try:
+            caller = await self._verify(connection)
+        except NotAuthorizedException:
+            failures.hit(address)
+            raise
+        if keys.enabled:
+            verdict: Verdict = keys.hit(caller.key_id)
+            if not verdict.allowed:
+                raise TooManyRequestsException(detail="the rate limit of this API key is reached; retry after the delay",
+                                               headers=verdict.headers())
+            connection.scope[_VERDICT] = verdict  # type: ignore[literal-required]
+        return AuthenticationResult(user=caller, auth=caller.key_id)
+
+    @staticmethod
+    async def _verify(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
+        key = presented_key(connection.headers.get("authorization", ""))
+        if key is None:
+            raise NotAuthorizedException("send the API key as 'Authorization: Bearer <key>'")
+        async with connection.app.state.db.reads() as session:
+            caller = await authenticate(session, key)
+        if caller is None:
+            raise NotAuthorizedException("unknown or revoked API key")
+        return caller
+
+
+def authentication(per_key: int, failures_per_address: int) -> DefineMiddleware:
+    """Authentication with both limits (``per_key`` requests, ``failures_per_address`` failures a minute; 0 = off)."""
+    return DefineMiddleware(ApiKeyAuthentication, limits=RateLimits(per_key, failures_per_address), exclude=OPEN_PATHS)
+
+
+def rate_limits(app: Litestar) -> RateLimits:
+    """The app's limiters (tests move their clock with ``use_clock``)."""
+    for middleware in app.middleware:
+        if isinstance(middleware, DefineMiddleware) and middleware.middleware is ApiKeyAuthentication:
+            return middleware.kwargs["limits"]
+    raise LookupError("this app has no API key authentication")
+
+
+def needs(role: str):
+    """A guard: the caller's key has at least ``role`` (viewer < operator < admin)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: Any) -> None:
+        caller: Caller = connection.user
+        if not caller.may(role):
+            raise Forbidden(f"this needs a key with the {role} role; this key is {caller.role}")
+
+    guard.role = role  # type: ignore[attr-defined]  # read by hub/core/openapi.py to document the 403
+    return guard

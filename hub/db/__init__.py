@@ -1,6 +1,0 @@
-"""Persistence: the async engine, the models and the migrations."""
-from .engine import Database, default_database_url
-from .models import ApiKey, AuditEntry, Base, Customer, Departure, NoticeSent, Enrollment, Event, IdempotencyRecord, Operation, OperationAttempt, Partner, Subscription, Transfer
-
-__all__ = ["ApiKey", "AuditEntry", "Base", "Customer", "Departure", "NoticeSent", "Database", "Enrollment", "Event", "IdempotencyRecord", "Operation",
-           "OperationAttempt", "Partner", "Subscription", "Transfer", "default_database_url"]

@@ -1,0 +1,1 @@
+"""The partner itself: its profile and standing, API keys, audit log and provider credentials."""

@@ -1,0 +1,1 @@
+"""Reports: the partner's revenue and churn, Monday digests and customer notices."""
