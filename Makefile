@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test bench clean postgres
+.PHONY: install run demo test bench clean postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/hub up --host $(HOST) --port $(PORT)
+
+# `make run` on a controllable clock: POST /_control/clock moves the hub and the sandboxes forward
+demo: $(STAMP)
+	$(BIN)/hub up --demo --host $(HOST) --port $(PORT)
 
 test: $(STAMP) postgres
 	$(BIN)/python -m pytest

@@ -1,4 +1,12 @@
-"""Adapters: one per provider behind one ``ProviderAdapter`` interface, plus the e-mail channel.
+"""Adapters: one per provider, one contract per partner interface, plus the e-mail channel.
+
+    ProviderAdapter   what every interface offers: its identity, letting a customer in (access)
+    ├── ServiceManager  the Fresh family's ext_api: subscriptions, corrections, extensions
+    └── RarusCabinet    the Rarus partner cabinet: conversions, changes, the client as it stands
+    MailChannel         SMTP: certificate requests and mailbox requests (RULES §5)
+
+Which contract a provider speaks is data: ``PROFILES[provider].interface``; callers ask
+``Adapters.service_manager(name)`` or ``Adapters.rarus_cabinet(name)`` and never downcast.
 
 Errors: see ``errors.py`` (Transient, CircuitOpen, Rejected, NotFound, Misconfigured).
 ``build_adapters(endpoints)`` makes one pooled client per provider for the process, signed in with
@@ -7,13 +15,21 @@ speaking for one partner's own account — same client, same breaker, the partne
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
 from providers import PROFILES
 
 from .base import (
+    Extension,
+    RarusCabinet,
+    CabinetChange,
+    CabinetClient,
+    CabinetInvoice,
+    ServiceManager,
     AccessHandle,
     AccessRequest,
     AccessStatus,
@@ -68,9 +84,51 @@ class Adapters:
         adapter = self.providers[name]
         return adapter if credentials is None else adapter.signed_in(credentials)
 
+    def service_manager(self, name: str, credentials: Credentials | None = None) -> ServiceManager:
+        """The Service Manager of ``name`` (a Fresh-family cloud), signed in as above."""
+        return self._speaking("service_manager", self.service_managers, name, credentials)
+
+    def rarus_cabinet(self, name: str, credentials: Credentials | None = None) -> RarusCabinet:
+        """The Rarus partner cabinet of ``name``, signed in as above."""
+        return self._speaking("rarus_cabinet", self.rarus_cabinets, name, credentials)
+
+    def _speaking(self, interface: str, adapters: dict[str, Any], name: str, credentials: Credentials | None) -> Any:
+        adapter = adapters.get(name)
+        if adapter is None:
+            raise Misconfigured(f"{name} does not speak the {interface} interface (providers/profiles.py)", provider=name)
+        return adapter if credentials is None else adapter.signed_in(credentials)
+
+    @property
+    def service_managers(self) -> dict[str, ServiceManager]:
+        return {n: a for n, a in self.providers.items() if PROFILES[n].interface == "service_manager"}  # type: ignore[misc]
+
+    @property
+    def rarus_cabinets(self) -> dict[str, RarusCabinet]:
+        return {n: a for n, a in self.providers.items() if PROFILES[n].interface == "rarus_cabinet"}  # type: ignore[misc]
+
     async def close(self) -> None:
         for adapter in self.providers.values():
             await adapter.close()
+
+
+def _service_manager(name: str, endpoint: Endpoint, timeout: httpx.Timeout, policy: RetryPolicy,
+                     breaker: CircuitBreaker) -> ServiceManager:
+    channel = HttpChannel(name, endpoint.base_url, auth=(endpoint.login, endpoint.password), timeout=timeout,
+                          policy=policy, breaker=breaker)
+    return FreshAdapter(name, channel, endpoint.account)
+
+
+def _rarus_cabinet(name: str, endpoint: Endpoint, timeout: httpx.Timeout, policy: RetryPolicy,
+                   breaker: CircuitBreaker) -> RarusCabinet:
+    headers = {"Authorization": f"Bearer {endpoint.token}", "X-Partner-Code": endpoint.partner_code}
+    return RarusAdapter(HttpChannel(name, endpoint.base_url, headers=headers, timeout=timeout, policy=policy,
+                                    breaker=breaker), RarusCredentials(endpoint.token, endpoint.partner_code))
+
+
+INTERFACES: dict[str, Callable[..., ProviderAdapter]] = {  # Profile.interface → how its adapter is built
+    "service_manager": _service_manager,
+    "rarus_cabinet": _rarus_cabinet,
+}
 
 
 def build_adapters(endpoints: dict[str, Endpoint], mail: MailEndpoint | None = None, *,
@@ -80,20 +138,13 @@ def build_adapters(endpoints: dict[str, Endpoint], mail: MailEndpoint | None = N
     breakers: dict[str, CircuitBreaker] = {}
     for name, endpoint in endpoints.items():
         breaker = breakers[name] = CircuitBreaker(name, breaker_threshold, breaker_cooldown)
-        if PROFILES[name].interface == "service_manager":
-            channel = HttpChannel(name, endpoint.base_url, auth=(endpoint.login, endpoint.password), timeout=timeout,
-                                  policy=policy, breaker=breaker)
-            providers[name] = FreshAdapter(name, channel, endpoint.account)
-        elif PROFILES[name].interface == "rarus_cabinet":
-            credentials = RarusCredentials(endpoint.token, endpoint.partner_code)
-            headers = {"Authorization": f"Bearer {endpoint.token}", "X-Partner-Code": endpoint.partner_code}
-            providers[name] = RarusAdapter(HttpChannel(name, endpoint.base_url, headers=headers, timeout=timeout,
-                                                       policy=policy, breaker=breaker), credentials)
+        providers[name] = INTERFACES[PROFILES[name].interface](name, endpoint, timeout, policy, breaker)
     channel = MailChannel(mail.host, mail.port, mail.sender, policy=policy) if mail else None
     return Adapters(providers, channel, breakers)
 
 
 __all__ = [
+    "Extension", "RarusCabinet", "CabinetChange", "CabinetClient", "CabinetInvoice", "ServiceManager",
     "AccessHandle", "AccessRequest", "AccessStatus", "AdapterError", "Adapters", "ProviderSubscription", "SubscriptionOrder", "CertificateRequest", "CircuitBreaker",
     "CircuitOpen", "Credentials", "DEFAULT_LIMITS", "DEFAULT_POLICY", "DEFAULT_TIMEOUT", "Endpoint", "FreshAdapter",
     "FreshCredentials", "HttpChannel", "MailChannel", "MailEndpoint", "Misconfigured", "NotFound", "ProviderAdapter",

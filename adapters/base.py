@@ -67,6 +67,8 @@ Credentials = FreshCredentials | RarusCredentials
 
 
 class ProviderAdapter(Protocol):
+    """What every partner interface offers: who it speaks for, and letting a customer in."""
+
     provider: str
 
     @property
@@ -101,6 +103,8 @@ class SubscriptionOrder:
 
 @dataclass(frozen=True)
 class ProviderSubscription:
+    """A subscription as the Service Manager reports it (made, found, or corrected)."""
+
     number: int
     start: date
     end: date
@@ -108,3 +112,74 @@ class ProviderSubscription:
     discount_percent: int
     amount: str
     reused: bool = False
+    months_charged: int | None = None
+    partner_monthly: str | None = None
+
+
+@dataclass(frozen=True)
+class Extension:
+    """The free 7-day extension (FAM-SUB-06) or the promised payment (FAM-SUB-07) the provider holds."""
+
+    extension: str
+    extended_until: date
+    reused: bool = False
+
+
+@dataclass(frozen=True)
+class CabinetInvoice:
+    """An invoice of the Rarus cabinet: a conversion (RA-BILL-01), a renewal or a surcharge (RA-BILL-02)."""
+
+    id: int
+    kind: str
+    period_start: date
+    period_end: date
+    amount: str
+    months: dict[str, str] = field(default_factory=dict)  # what each calendar month of the period is paid
+    status: str = "unpaid"
+
+
+@dataclass(frozen=True)
+class CabinetChange:
+    """A paying client's change (RA-BILL-02): applied at once, or waiting for its surcharge invoice."""
+
+    applied: bool
+    already: bool = False
+    surcharge_invoice: int | None = None
+    amount: str | None = None
+    monthly: str | None = None
+    advance: str | None = None
+
+
+@dataclass(frozen=True)
+class CabinetClient:
+    """A client of the Rarus cabinet as it stands: status, monthly price, paid period, what it holds."""
+
+    login: str
+    status: str
+    monthly: str
+    paid_through: date | None
+    seat_plan: list[dict[str, object]]
+    options: list[str] = field(default_factory=list)
+    pending_change: dict[str, object] | None = None
+
+
+class ServiceManager(ProviderAdapter, Protocol):
+    """A Fresh-family Service Manager (ext_api): subscriptions, corrections, extensions."""
+
+    async def create_subscription(self, order: SubscriptionOrder) -> ProviderSubscription: ...
+
+    async def correct(self, number: int, start: date | None, months: int | None) -> ProviderSubscription: ...
+
+    async def prolong(self, number: int) -> Extension: ...
+
+
+class RarusCabinet(ProviderAdapter, Protocol):
+    """The Rarus partner cabinet: conversions, changes, and the client as it stands."""
+
+    async def convert(self, login: str, seat_plan: list[dict[str, object]], months: int,
+                      options: list[str] | None = None) -> CabinetInvoice: ...
+
+    async def change(self, login: str, seat_plan: list[dict[str, object]],
+                     options: list[str] | None = None) -> CabinetChange: ...
+
+    async def client(self, login: str) -> CabinetClient: ...

@@ -12,7 +12,16 @@ from typing import Any
 
 from providers import PROFILES
 
-from .base import AccessHandle, AccessRequest, AccessStatus, Credentials, FreshCredentials, ProviderSubscription, SubscriptionOrder
+from .base import (
+    AccessHandle,
+    AccessRequest,
+    AccessStatus,
+    Credentials,
+    Extension,
+    FreshCredentials,
+    ProviderSubscription,
+    SubscriptionOrder,
+)
 from .errors import Misconfigured, NotFound, Rejected, Transient
 from .http import HttpChannel
 
@@ -162,29 +171,30 @@ class FreshAdapter:
                                  f"customer's card ({ours or 'none'}); its card is not overwritten and no "
                                  f"subscription is added")
 
-    async def correct(self, number: int, start: str | None, months: int | None) -> dict[str, Any]:
+    async def correct(self, number: int, start: date | None, months: int | None) -> ProviderSubscription:
         """Self-correction within the provider's window (FR-SUB-12); setting the same values twice is harmless."""
         params: dict[str, Any] = {"subscription": number}
         if start:
-            params["start"] = start
+            params["start"] = start.isoformat()
         if months:
             params["months"] = months
         return await self.channel.call(lambda: self._corrected(params))
 
-    async def _corrected(self, params: dict[str, Any]) -> dict[str, Any]:
-        return (await self.execute("account/customer_subscriptions/update", mutating=True, **params))["subscription"]
+    async def _corrected(self, params: dict[str, Any]) -> ProviderSubscription:
+        return _subscription((await self.execute("account/customer_subscriptions/update", mutating=True,
+                                                 **params))["subscription"])
 
-    async def prolong(self, number: int) -> dict[str, Any]:
+    async def prolong(self, number: int) -> Extension:
         """The free 7-day extension (FAM-SUB-06), or the promised payment of an ended subscription
         (FAM-SUB-07) — the provider decides which by the date; an extension already there is returned."""
 
-        async def attempt() -> dict[str, Any]:
+        async def attempt() -> Extension:
             current = (await self.execute("account/customer_subscriptions/info", subscription=number))["subscription"]
             if current.get("extension"):
-                return {"extension": current["extension"], "extended_until": current["extended_until"], "reused": True}
+                return Extension(current["extension"], date.fromisoformat(current["extended_until"]), reused=True)
             done = (await self.execute("account/customer_subscriptions/prolong", mutating=True,
                                        subscription=number))["subscription"]
-            return {"extension": done["extension"], "extended_until": done["extended_until"], "reused": False}
+            return Extension(done["extension"], date.fromisoformat(done["extended_until"]))
 
         return await self.channel.call(attempt)
 
@@ -194,5 +204,7 @@ class FreshAdapter:
 
 
 def _subscription(s: dict[str, Any], reused: bool = False) -> ProviderSubscription:
+    monthly = s.get("partner_monthly")
     return ProviderSubscription(s["number"], date.fromisoformat(s["start"]), date.fromisoformat(s["end"]), s["retail"],
-                                s["discount_percent"], s["amount"], reused)
+                                s["discount_percent"], s["amount"], reused, s.get("months_charged"),
+                                None if monthly is None else str(monthly))

@@ -11,7 +11,16 @@ from typing import Any
 
 import httpx
 
-from .base import AccessHandle, AccessRequest, AccessStatus, Credentials, RarusCredentials
+from .base import (
+    AccessHandle,
+    AccessRequest,
+    AccessStatus,
+    Credentials,
+    CabinetChange,
+    CabinetClient,
+    RarusCredentials,
+    CabinetInvoice,
+)
 from .errors import Misconfigured, NotFound, Rejected, Transient
 from .http import HttpChannel
 
@@ -107,42 +116,57 @@ class RarusAdapter:
         return await self.channel.call(attempt)
 
     async def convert(self, login: str, seat_plan: list[dict[str, Any]], months: int,
-                      options: list[str] | None = None) -> dict[str, Any]:
+                      options: list[str] | None = None) -> CabinetInvoice:
         """Trial → paying: the invoice per RA-BILL-01 (an existing conversion invoice is returned, not doubled)."""
 
-        async def attempt() -> dict[str, Any]:
+        async def attempt() -> CabinetInvoice:
             invoices = self._json(await self._send("GET", "/api/v1/invoices", params={"login": login}))["invoices"]
             for invoice in invoices:
                 if invoice["kind"] == "conversion":
-                    return invoice
+                    return _invoice(invoice)
             body = {"seat_plan": seat_plan, "months": months, "options": options or []}
-            return self._json(await self._send("POST", f"/api/v1/clients/{login}/conversion", mutating=True,
-                                                      json=body))["invoice"]
+            return _invoice(self._json(await self._send("POST", f"/api/v1/clients/{login}/conversion", mutating=True,
+                                                        json=body))["invoice"])
 
         return await self.channel.call(attempt)
 
-    async def change(self, login: str, seat_plan: list[dict[str, Any]], options: list[str] | None = None) -> dict[str, Any]:
+    async def change(self, login: str, seat_plan: list[dict[str, Any]], options: list[str] | None = None) -> CabinetChange:
         """RA-BILL-02: a change of a paying client (a surcharge invoice up, an advance down)."""
 
-        async def attempt() -> dict[str, Any]:
+        async def attempt() -> CabinetChange:
             client = self._json(await self._send("GET", f"/api/v1/clients/{login}"))["client"]
             wanted = (seat_plan, sorted(options if options is not None else client["options"]))
             pending = client.get("pending_change") or {}
             applied = (client["seat_plan"], sorted(client.get("options") or [])) == wanted
             if applied or (pending.get("seat_plan"), sorted(pending.get("options") or [])) == wanted:
-                return {"applied": applied, "already": True, "surcharge_invoice": pending.get("invoice")}
+                return CabinetChange(applied, already=True, surcharge_invoice=pending.get("invoice"))
             body = {"seat_plan": seat_plan, "options": options if options is not None else client["options"]}
-            return self._json(await self._send("POST", f"/api/v1/clients/{login}/changes", mutating=True,
-                                                      json=body))["change"]
+            change = self._json(await self._send("POST", f"/api/v1/clients/{login}/changes", mutating=True,
+                                                 json=body))["change"]
+            return CabinetChange(change["applied"], surcharge_invoice=change.get("surcharge_invoice"),
+                               amount=_text(change.get("amount")), monthly=_text(change.get("monthly")),
+                               advance=_text(change.get("advance")))
 
         return await self.channel.call(attempt)
 
-    async def client(self, login: str) -> dict[str, Any]:
+    async def client(self, login: str) -> CabinetClient:
         return await self.channel.call(lambda: self._client(login))
 
-    async def _client(self, login: str) -> dict[str, Any]:
-        return self._json(await self._send("GET", f"/api/v1/clients/{login}"))["client"]
+    async def _client(self, login: str) -> CabinetClient:
+        c = self._json(await self._send("GET", f"/api/v1/clients/{login}"))["client"]
+        paid = c.get("paid_through")
+        return CabinetClient(c["login"], c["status"], str(c["monthly"]), date.fromisoformat(paid) if paid else None,
+                           c["seat_plan"], list(c.get("options") or []), c.get("pending_change"))
 
     async def close(self) -> None:
         if self.owns_channel:
             await self.channel.close()
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _invoice(i: dict[str, Any]) -> CabinetInvoice:
+    return CabinetInvoice(i["id"], i["kind"], date.fromisoformat(i["period_start"]), date.fromisoformat(i["period_end"]),
+                        str(i["amount"]), {k: str(v) for k, v in (i.get("months") or {}).items()}, i.get("status", "unpaid"))

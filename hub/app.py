@@ -1,8 +1,9 @@
-"""The composition root: create_app() builds everything; nothing heavy happens at import."""
+"""The web application: create_app() builds the Litestar app around the composition root (hub/composition.py)."""
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 from litestar import Litestar
 from litestar.di import Provide
@@ -10,31 +11,21 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters import Adapters
-from pricing import Catalog, load_catalogs
+from pricing import Catalog
 
-from hub.routes import ROUTES
-from hub.core.deps import provide_session
+from hub.composition import Hub, compose
 from hub.core.auth import authentication
-from hub.core.clock import Clock, SystemClock
+from hub.core.clock import Clock, ControllableClock
+from hub.core.control import control_router
 from hub.core.db import Database
+from hub.core.deps import provide_session
 from hub.core.errors import EXCEPTION_HANDLERS
-from hub.core.openapi import ProblemResponses
-from hub.core.input_guard import MAX_BODY, check_input
-from hub.composition import (
-    build_adapters_from,
-    build_onboarding,
-    build_subscriptions,
-    build_transfers,
-    build_worker,
-)
-from hub.quotes import PricingService
-from hub.partners.credentials import Vault
 from hub.core.idempotency import purge
+from hub.core.input_guard import MAX_BODY, check_input
+from hub.core.openapi import ProblemResponses
 from hub.core.settings import Settings
-
-
-def build_pricing(settings: Settings, clock: Clock, catalogs: dict[str, Catalog] | None = None) -> PricingService:
-    return PricingService(catalogs if catalogs is not None else load_catalogs(settings.catalog_dir), clock)
+from hub.partners.service import authenticate
+from hub.routes import ROUTES
 
 
 def create_app(
@@ -43,26 +34,24 @@ def create_app(
     catalogs: dict[str, Catalog] | None = None,
     database: Database | None = None,
     adapters: Adapters | None = None,
+    hub: Hub | None = None,
 ) -> Litestar:
-    settings = settings or Settings.from_env()
-    clock = clock or SystemClock()
-    pricing = build_pricing(settings, clock, catalogs)
+    hub = hub or compose(settings, clock, catalogs)
+    settings, clock = hub.settings, hub.clock
     db = database or Database(settings.database)
-    onboarding = build_onboarding(settings, pricing.catalogs)
-    subscriptions = build_subscriptions(settings, pricing)
-    transfers = build_transfers(pricing)
-    outbound = adapters or build_adapters_from(settings)
-    vault = Vault.from_settings(settings)
+    outbound = adapters or hub.adapters()
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
+    workers: list[Any] = []
 
     async def start(app: Litestar) -> None:
         app.state.db, app.state.adapters = db, outbound
-        app.state.vault = vault  # provider credentials, encrypted at rest (services/credentials.py)
+        app.state.vault = hub.vault  # provider credentials, encrypted at rest (hub/partners/credentials.py)
         await db.upgrade()
-        await purge(db.sessions, timedelta(hours=settings.idempotency_hours))
+        await purge(db.sessions, timedelta(hours=settings.idempotency_hours), clock.now())
         if settings.worker_in_process:
-            worker = build_worker(settings, db, outbound, onboarding, subscriptions, transfers=transfers)
+            worker = hub.worker(db, outbound)
+            workers.append(worker)
             tasks.append(asyncio.create_task(worker.run(stop), name="outbox-worker"))
 
     async def shutdown(_: Litestar) -> None:
@@ -71,16 +60,23 @@ def create_app(
         await outbound.close()
         await db.dispose()
 
+    async def after_clock_move() -> None:  # the in-process worker takes the time-driven duties at once
+        for worker in workers:
+            await worker.sweep(clock.now())
+
+    controls = [control_router(clock, settings.provider_urls, after_clock_move)] \
+        if isinstance(clock, ControllableClock) else []
     return Litestar(
-        route_handlers=ROUTES,
+        route_handlers=[*ROUTES, *controls],
         dependencies={
-            "pricing": Provide(lambda: pricing, sync_to_thread=False, use_cache=True),
-            "onboarding": Provide(lambda: onboarding, sync_to_thread=False, use_cache=True),
-            "subscriptions": Provide(lambda: subscriptions, sync_to_thread=False, use_cache=True),
-            "transfers": Provide(lambda: transfers, sync_to_thread=False, use_cache=True),
+            "pricing": Provide(lambda: hub.pricing, sync_to_thread=False, use_cache=True),
+            "onboarding": Provide(lambda: hub.onboarding, sync_to_thread=False, use_cache=True),
+            "subscriptions": Provide(lambda: hub.subscriptions, sync_to_thread=False, use_cache=True),
+            "transfers": Provide(lambda: hub.transfers, sync_to_thread=False, use_cache=True),
+            "clock": Provide(lambda: clock, sync_to_thread=False, use_cache=True),
             "session": Provide(provide_session),
         },
-        middleware=[authentication(settings.rate_limit_per_minute, settings.auth_failures_per_minute)],
+        middleware=[authentication(authenticate, settings.rate_limit_per_minute, settings.auth_failures_per_minute)],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=check_input,
         request_max_body_size=MAX_BODY,

@@ -1,27 +1,49 @@
-"""Building the outbound side from settings: adapters, onboarding, the worker."""
+"""The composition root: everything the hub is made of, built in one place from settings.
+
+``compose()`` makes the services around one clock; ``Hub.adapters()`` the outbound side; ``Hub.worker()``
+the outbox worker with every feature's steps and time-driven duties. ``create_app`` (hub/app.py), the
+CLI (`hub serve`, `hub worker`, `hub quote`, …) and the tests all build the hub through it.
+"""
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from functools import cached_property
+from datetime import datetime, timedelta
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters import Adapters, Endpoint, MailEndpoint, RetryPolicy, build_adapters
-from pricing import Catalog
-
-from hub.core.clock import Clock
+from hub.core.clock import Clock, ControllableClock, SystemClock
 from hub.core.db import Database
-from hub.partners.credentials import Vault
-from hub.onboarding.service import Onboarding
-from hub.quotes.service import PricingService
-from hub.subscriptions.service import Subscriptions
-from hub.transfers.service import Transfers
+from hub.core.mailbox import MAIL
+from hub.core.mailing import ByAbout, MailStep
 from hub.core.settings import Settings
+from hub.core.steps import Step, StepContext
 from hub.core.worker import Worker, WorkerSettings
+from hub.onboarding.ownership import Ownership
+from hub.onboarding.service import Onboarding
+from hub.onboarding.steps import OnboardingSteps
+from hub.partners import credentials
+from hub.partners.credentials import Vault
+from hub.quotes.service import PricingService
+from hub.reports.service import NoticeMail, queue_notices
+from hub.subscriptions.service import Subscriptions
+from hub.subscriptions.steps import SubscriptionSteps
+from hub.transfers.service import Transfers
+from pricing import MOSCOW, Catalog, load_catalogs
+
+EVENTED_MAIL = ("subscription", "transfer")  # an enrollment's own recorder reports its e-mails; notices are in their report
+
+
+def clock_for(settings: Settings) -> Clock:
+    """The wall clock; or, with HUB_CLOCK=controllable (`hub up --demo`), one that POST /_control/clock moves."""
+    return ControllableClock() if settings.clock == "controllable" else SystemClock()
 
 
 def build_adapters_from(settings: Settings) -> Adapters:
     """One pooled adapter per provider, signed in with the hub's default (demo) account; the worker signs
-    each call in with the calling partner's own credentials where it stored some (services/credentials.py)."""
+    each call in with the calling partner's own credentials where it stored some (hub/partners/credentials.py)."""
     endpoints = {
         provider: Endpoint(url, settings.fresh_login, settings.fresh_password, settings.fresh_account,
                            settings.rarus_token, settings.rarus_partner_code)
@@ -36,25 +58,62 @@ def build_adapters_from(settings: Settings) -> Adapters:
     )
 
 
-def build_onboarding(settings: Settings, catalogs: dict[str, Catalog]) -> Onboarding:
-    return Onboarding(catalogs, timedelta(seconds=settings.poll_seconds))
+@dataclass
+class Hub:
+    settings: Settings
+    clock: Clock
+    pricing: PricingService
+    onboarding: Onboarding
+    subscriptions: Subscriptions
+    transfers: Transfers
+
+    @cached_property
+    def vault(self) -> Vault:
+        """The key of the partners' provider credentials, read when something needs it (not by `hub quote`)."""
+        return Vault.from_settings(self.settings)
+
+    def adapters(self) -> Adapters:
+        return build_adapters_from(self.settings)
+
+    def worker(self, db: Database, adapters: Adapters, name: str | None = None) -> Worker:
+        settings = self.settings
+        worker_settings = WorkerSettings(
+            lease=timedelta(seconds=settings.lease_seconds),
+            poll_every=timedelta(seconds=settings.poll_seconds),
+            retry=RetryPolicy(attempts=12, base=settings.retry_base_seconds, cap=300.0, total=3600.0),
+            mail_from=settings.mail_from,
+        )
+        vault = self.vault
+
+        async def credentials_of(session: AsyncSession, partner_id: str, provider: str):  # type: ignore[no-untyped-def]
+            return await credentials.signed_in_as(session, vault, partner_id, provider)
+
+        context = StepContext(db, adapters, credentials_of, settings.mail_from, worker_settings.poll_every)
+        ownership = Ownership(db, adapters)
+        onboarding = OnboardingSteps(self.onboarding, context, ownership)
+        subscriptions = SubscriptionSteps(self.subscriptions, context, ownership)
+        mail = ByAbout({"enrollment": onboarding, "subscription": subscriptions, "transfer": self.transfers,
+                        "notice": NoticeMail()}, evented=EVENTED_MAIL)
+        steps: dict[str, Step] = {**onboarding.steps(), **subscriptions.steps(),
+                                  MAIL: Step(MailStep(adapters.mail, settings.mail_from).run, mail)}
+        return Worker(db, steps, self._sweeps(), self.clock, worker_settings, name)
+
+    def _sweeps(self):  # type: ignore[no-untyped-def]
+        """The time-driven duties: trials ending and expired, unanswered transfers, customer notices due."""
+        async def trials(session: AsyncSession, now: datetime) -> None:
+            await self.onboarding.sweep(session, now.astimezone(MOSCOW).date())
+
+        async def notices(session: AsyncSession, now: datetime) -> None:
+            await queue_notices(session, now.astimezone(MOSCOW).date())
+
+        return (trials, self.transfers.sweep, notices)
 
 
-def build_subscriptions(settings: Settings, pricing: PricingService) -> Subscriptions:
-    return Subscriptions(pricing, timedelta(seconds=settings.poll_seconds))
-
-
-def build_transfers(pricing: PricingService) -> Transfers:
-    return Transfers(pricing)
-
-
-def build_worker(settings: Settings, db: Database, adapters: Adapters, onboarding: Onboarding,
-                 subscriptions: Subscriptions, clock: Clock | None = None, transfers: Transfers | None = None) -> Worker:
-    worker_settings = WorkerSettings(
-        lease=timedelta(seconds=settings.lease_seconds),
-        poll_every=timedelta(seconds=settings.poll_seconds),
-        retry=RetryPolicy(attempts=12, base=settings.retry_base_seconds, cap=300.0, total=3600.0),
-        mail_from=settings.mail_from,
-    )
-    return Worker(db, adapters, onboarding, subscriptions, transfers or Transfers(subscriptions.pricing),
-                  worker_settings, clock, vault=Vault.from_settings(settings))
+def compose(settings: Settings | None = None, clock: Clock | None = None,
+            catalogs: dict[str, Catalog] | None = None) -> Hub:
+    settings = settings or Settings.from_env()
+    clock = clock or clock_for(settings)
+    pricing = PricingService(catalogs if catalogs is not None else load_catalogs(settings.catalog_dir), clock)
+    poll_every = timedelta(seconds=settings.poll_seconds)
+    return Hub(settings, clock, pricing, Onboarding(pricing.catalogs, poll_every, clock),
+               Subscriptions(pricing, poll_every), Transfers(clock))

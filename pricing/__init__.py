@@ -11,6 +11,7 @@ Public surface::
     QuoteRequest, SubscriptionPriceRequest, ...      requests.py
     Standing, StandingWhatIf, pricing_standing       standing.py
     PricingError, RequestInvalid, RuleViolation      errors.py
+    PROMISED_PAYMENT_DAYS, downgrade_blocked, ...    subscription_rules.py (FAM-SUB-07/10/11, shared with the sandboxes)
 """
 from .calendar import MOSCOW, is_working_day, next_batch, next_working_day
 from .catalog import DEFAULT_CATALOG_DIR, PROVIDERS, SAMPLE_SOURCE, Catalog, CatalogError, load_catalog, load_catalogs

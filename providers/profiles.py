@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pricing import MOSCOW
 
 ALMATY = ZoneInfo("Asia/Almaty")
+
+# the providers a request may name, written once: the keys of PROFILES below (tests/unit/test_shapes.py)
+ProviderName = Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.caller import Caller
 from hub.core.db.models import AuditEntry
-from hub.core.paging import matching, page
+from hub.core.paging import Page, matching, page
 
 
 class AuditOut(msgspec.Struct):
@@ -22,11 +22,8 @@ class AuditOut(msgspec.Struct):
     after: dict[str, Any] | None
 
 
-class AuditPage(msgspec.Struct):
-    items: list[AuditOut]
-    total: int
-    limit: int
-    offset: int
+class AuditPage(Page[AuditOut]):
+    items: list[AuditOut]  # restated for OpenAPI (see Page)
 
 
 def record(session: AsyncSession, caller: Caller, resource: str, resource_id: str, action: str,

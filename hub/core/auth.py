@@ -8,6 +8,7 @@ key being looked up, until its window closes.
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar
@@ -16,13 +17,13 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.caller import Caller
 from hub.core.exceptions import Forbidden
 from hub.core.ratelimit import Monotonic, Verdict, WindowLimiter
-from hub.partners.service import authenticate
 
-OPEN_PATHS = ["^/health", "^/schema"]
+OPEN_PATHS = ["^/health", "^/schema", "^/_control"]  # /_control exists only on a controllable clock (hub/core/control.py)
 _VERDICT = "hub.rate_limit"  # the scope key carrying the key's verdict to the response headers
 
 
@@ -51,10 +52,13 @@ def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return client.host if client else "unknown"
 
 
+Verify = Callable[[AsyncSession, str], Awaitable["Caller | None"]]  # a presented key → its caller, or None
+
+
 class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
-    def __init__(self, app: ASGIApp, limits: RateLimits, exclude: list[str] | None = None) -> None:
+    def __init__(self, app: ASGIApp, limits: RateLimits, verify: Verify, exclude: list[str] | None = None) -> None:
         super().__init__(app, exclude=exclude)
-        self.limits = limits
+        self.limits, self.verify = limits, verify
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_limits(message: Message) -> None:
@@ -89,21 +93,22 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
             connection.scope[_VERDICT] = verdict  # type: ignore[literal-required]
         return AuthenticationResult(user=caller, auth=caller.key_id)
 
-    @staticmethod
-    async def _verify(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
+    async def _verify(self, connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
         key = presented_key(connection.headers.get("authorization", ""))
         if key is None:
             raise NotAuthorizedException("send the API key as 'Authorization: Bearer <key>'")
         async with connection.app.state.db.reads() as session:
-            caller = await authenticate(session, key)
+            caller = await self.verify(session, key)
         if caller is None:
             raise NotAuthorizedException("unknown or revoked API key")
         return caller
 
 
-def authentication(per_key: int, failures_per_address: int) -> DefineMiddleware:
-    """Authentication with both limits (``per_key`` requests, ``failures_per_address`` failures a minute; 0 = off)."""
-    return DefineMiddleware(ApiKeyAuthentication, limits=RateLimits(per_key, failures_per_address), exclude=OPEN_PATHS)
+def authentication(verify: Verify, per_key: int, failures_per_address: int) -> DefineMiddleware:
+    """Authentication by ``verify`` (the partners' key check, hub/partners/service.py) with both limits
+    (``per_key`` requests, ``failures_per_address`` failures a minute; 0 = off)."""
+    return DefineMiddleware(ApiKeyAuthentication, limits=RateLimits(per_key, failures_per_address), verify=verify,
+                            exclude=OPEN_PATHS)
 
 
 def rate_limits(app: Litestar) -> RateLimits:

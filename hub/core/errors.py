@@ -8,10 +8,11 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, TooManyRequestsException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from pricing import PricingError
+from providers import PROFILES
 
+from hub.core.exceptions import REFUSALS, Refusal, UnknownProvider
 from hub.core.problems import PROBLEM_JSON, field_error, from_error, from_validation, problem
-from hub.quotes.service import UnknownProvider
+
 
 log = logging.getLogger("hub")
 
@@ -33,8 +34,8 @@ def on_too_many(_: Request, exc: TooManyRequestsException) -> Response:
     return _respond(problem(429, "Too many requests", detail), headers)
 
 
-def on_error(_: Request, exc: PricingError) -> Response:
-    """Pricing and hub errors alike: one tree, one translation."""
+def on_error(_: Request, exc: Refusal) -> Response:
+    """Hub and pricing refusals alike: one translation (hub/core/exceptions.py draws the tree)."""
     return _respond(from_error(exc))
 
 
@@ -47,7 +48,7 @@ def on_validation(_: Request, exc: ValidationException) -> Response:
 
 
 def on_unknown_provider(_: Request, exc: UnknownProvider) -> Response:
-    return _respond(problem(404, "Not found", f"no provider {exc.args[0]!r}; known: fresh_ru, fresh_kz, medicine, rarus"))
+    return _respond(problem(404, "Not found", f"no provider {exc.args[0]!r}; known: {', '.join(PROFILES)}"))
 
 
 def on_http(_: Request, exc: HTTPException) -> Response:
@@ -71,7 +72,7 @@ def on_unexpected(request: Request, exc: Exception) -> Response:
 EXCEPTION_HANDLERS = {
     NotAuthorizedException: on_not_authorized,
     TooManyRequestsException: on_too_many,
-    PricingError: on_error,
+    **{refusal: on_error for refusal in REFUSALS},
     ValidationException: on_validation,
     UnknownProvider: on_unknown_provider,
     NotFoundException: on_not_found,

@@ -50,7 +50,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from hub.core.caller import Caller
 from hub.core.db.models import Enrollment, Event, EventCounter
-from hub.onboarding.schemas import EventOut, EventPage
+from hub.core.schemas import EventOut, EventPage
 
 MAX_PAGE = 500
 _UNNUMBERED = "hub.events.unnumbered"  # session.info key: (event, the savepoints it was emitted in) not yet added

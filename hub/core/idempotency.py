@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import msgspec
 from sqlalchemy import delete, select
@@ -100,10 +100,10 @@ async def run_once(
         return Answer(status, body)
 
 
-async def purge(sessions: async_sessionmaker[AsyncSession], retention: timedelta, now: datetime | None = None) -> int:
+async def purge(sessions: async_sessionmaker[AsyncSession], retention: timedelta, now: datetime) -> int:
     """Forget keys older than ``retention`` (never less than 24 hours)."""
     keep = max(retention, MIN_RETENTION)
-    cutoff = (now or datetime.now(timezone.utc)) - keep
+    cutoff = now - keep
     async with sessions() as session:
         result = await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
         await session.commit()

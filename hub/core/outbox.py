@@ -15,9 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.caller import Caller
-from hub.core.db.models import Operation, OperationAttempt, utcnow
+from hub.core.db.models import Operation, OperationAttempt
 from hub.core.exceptions import InvalidField
-from hub.onboarding.schemas import AttemptOut, OperationDetail, OperationOut, OperationPage
+from hub.core.schemas import AttemptOut, OperationDetail, OperationOut, OperationPage
 from hub.core.paging import matching, page
 from hub.core.tenancy import owned_row
 
@@ -30,7 +30,7 @@ def enqueue(session: AsyncSession, *, partner_id: str, provider: str, kind: str,
             message_id: str | None = None) -> Operation:
     operation = Operation(partner_id=partner_id, provider=provider, kind=kind, payload=payload,
                           enrollment_id=enrollment_id, customer_id=customer_id, status=PENDING, attempts=0,
-                          next_attempt_at=due or utcnow(), message_id=message_id)
+                          message_id=message_id, **({'next_attempt_at': due} if due else {}))  # else: due at once
     session.add(operation)
     return operation
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +12,17 @@ from hub.core.exceptions import InvalidField
 
 T = TypeVar("T")
 MAX_PAGE = 200
+
+
+class Page(msgspec.Struct, Generic[T]):
+    """One window of a listing, for every resource. A named page subclasses it and restates ``items`` with
+    its item type — ``class SubscriptionPage(Page[SubscriptionOut]): items: list[SubscriptionOut]`` — since
+    the OpenAPI document neither resolves a generic base nor names a bare ``Page[X]`` readably."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
 
 
 def check_window(limit: int, offset: int, most: int = MAX_PAGE) -> None:

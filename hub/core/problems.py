@@ -10,8 +10,9 @@ from typing import Any
 
 import msgspec
 
-from pricing import PricingError
 from pricing.fields import PATTERN_MEANINGS
+
+from hub.core.exceptions import Refusal
 
 PROBLEM_JSON = "application/problem+json"
 _AT = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
@@ -25,8 +26,8 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> dict[str, Any
     return body
 
 
-def from_error(exc: PricingError) -> dict[str, Any]:
-    """Any error of the shared tree (pricing or hub) as problem details."""
+def from_error(exc: Refusal) -> dict[str, Any]:
+    """A refusal — the hub's (``HubError``) or the pricing engine's (``PricingError``) — as problem details."""
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else None
     return problem(exc.status, exc.title, exc.message, rule=exc.rule, errors=errors)
 

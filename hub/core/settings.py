@@ -24,6 +24,15 @@ def _flag(value: str) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off", "")
 
 
+def _clock(value: str) -> str:
+    if value not in CLOCKS:
+        raise ValueError(f"HUB_CLOCK must be one of {', '.join(CLOCKS)}, not {value!r}")
+    return value
+
+
+CLOCKS = ("system", "controllable")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = ""  # HUB_DATABASE_URL; empty: the embedded SQLite file in data_dir
@@ -50,6 +59,7 @@ class Settings:
     retry_base_seconds: float = 1.0  # HUB_RETRY_BASE_SECONDS: first backoff of a failed step
     http_read_timeout: float = 10.0  # HUB_HTTP_READ_TIMEOUT
     breaker_cooldown: float = 30.0  # HUB_BREAKER_COOLDOWN
+    clock: str = "system"  # HUB_CLOCK: "system", or "controllable" (`hub up --demo`: POST /_control/clock moves it)
 
     @property
     def database(self) -> str:
@@ -84,4 +94,5 @@ class Settings:
             retry_base_seconds=float(env.get("HUB_RETRY_BASE_SECONDS", 1)),
             http_read_timeout=float(env.get("HUB_HTTP_READ_TIMEOUT", 10)),
             breaker_cooldown=float(env.get("HUB_BREAKER_COOLDOWN", 30)),
+            clock=_clock(env.get("HUB_CLOCK", "system")),
         )

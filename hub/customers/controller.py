@@ -8,6 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.auth import needs
+from hub.core.clock import Clock
 from hub.customers.schemas import CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate
 from hub.reports import churn
 from hub.customers import service as customers
@@ -43,6 +44,6 @@ class CustomersController(Controller):
 
     @patch("/{customer_id:str}", guards=[needs("operator")], summary="Change a customer's card")
     async def update(self, request: Request[Any, Any, Any], customer_id: FromPath[str],
-                     data: JSONBody[CustomerUpdate]) -> Response[CustomerOut]:
+                     data: JSONBody[CustomerUpdate], clock: NamedDependency[Clock]) -> Response[CustomerOut]:
         """Absent fields stay, null clears. Accepts Idempotency-Key."""
-        return await idempotent_write(request, 200, lambda s: customers.update(s, request.user, customer_id, data))
+        return await idempotent_write(request, 200, lambda s: customers.update(s, request.user, customer_id, data, clock.now()))

@@ -9,6 +9,9 @@ from msgspec import UNSET, Meta, UnsetType
 
 from pricing.fields import Email, Name, line
 
+from hub.core.paging import Page
+from hub.core.schemas import Input
+
 Country = Literal["RU", "KZ"]
 LegalName = line(500, min_length=1)
 SubscriberNumber = Annotated[int, Meta(ge=1, le=999_999_999_999)]
@@ -17,8 +20,7 @@ TaxNumber = line(20)  # ИНН, КПП, БИН/ИИН: checked digit by digit by
 Phone = line(32)
 
 
-class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    pass
+_In = Input  # the request base every feature shares (hub/core/schemas.py)
 
 
 class ItsContract(_In):
@@ -86,8 +88,5 @@ class CustomerOut(msgspec.Struct):
     updated_at: datetime
 
 
-class CustomerPage(msgspec.Struct):
-    items: list[CustomerOut]
-    total: int
-    limit: int
-    offset: int
+class CustomerPage(Page[CustomerOut]):
+    items: list[CustomerOut]  # restated for OpenAPI (see Page)

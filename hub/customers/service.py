@@ -1,17 +1,18 @@
 """Customers of a partner: create, read, update, list, and card completeness per provider."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from providers import PROFILES
+from providers import PROFILES, missing_card_fields
 
 from hub.core.caller import Caller
-from hub.core.db.models import Customer, utcnow
+from hub.core.db.models import Customer
 from hub.core.exceptions import InvalidField
-from hub.core.identifiers import check_bin_iin, check_email, check_inn, check_kpp, check_phone, looks_like_email
+from hub.core.identifiers import check_bin_iin, check_email, check_inn, check_kpp, check_phone
 from hub.customers.schemas import Accounts, CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate, ItsContract
 from hub.core import audit
 from hub.core.paging import matching, page
@@ -28,11 +29,7 @@ def card_missing(card: dict[str, Any]) -> dict[str, list[str]]:
     result = {}
     for provider, profile in PROFILES.items():
         missing = ["country"] if card["country"] != profile.customer_country else []
-        for field in profile.card_fields:
-            value = card.get(field)
-            if value is None or value == "" or (field == "legal_name" and looks_like_email(value)):
-                missing.append(field)
-        result[provider] = missing
+        result[provider] = missing + missing_card_fields(card, profile.card_fields)
     return result
 
 
@@ -103,7 +100,9 @@ async def read(session: AsyncSession, caller: Caller, customer_id: str) -> Custo
     return customer_out(await owned(session, caller, customer_id))
 
 
-async def update(session: AsyncSession, caller: Caller, customer_id: str, patch: CustomerUpdate) -> CustomerOut:
+async def update(session: AsyncSession, caller: Caller, customer_id: str, patch: CustomerUpdate,
+                 now: datetime) -> CustomerOut:
+    """Change the card at ``now``: absent fields stay, null clears."""
     row = await owned(session, caller, customer_id, for_update=True)  # concurrent changes apply one after another
     before = customer_out(row)
     card = {f: getattr(row, f) for f in CARD_FIELDS}
@@ -113,7 +112,7 @@ async def update(session: AsyncSession, caller: Caller, customer_id: str, patch:
         setattr(row, field, value)
     row.legal_name_folded = card["legal_name"].casefold()
     row.version += 1
-    row.updated_at = utcnow()
+    row.updated_at = now.astimezone(timezone.utc)
     await session.flush()
     after = customer_out(row)
     audit.record(session, caller, "customer", row.id, "update", before, after)

@@ -7,21 +7,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.core.auth import needs
-from hub.onboarding.schemas import (
-    EnrollmentCreate,
-    EnrollmentOut,
-    EnrollmentPage,
-    EventPage,
-    InboundMail,
-    InboundResult,
-    OperationDetail,
-    OperationOut,
-    OperationPage,
-)
 from hub.core import events, outbox
-from hub.onboarding.service import Onboarding
+from hub.core.auth import needs
 from hub.core.deps import idempotent_write
+from hub.core.schemas import EventPage, OperationDetail, OperationOut, OperationPage
+from hub.onboarding.schemas import EnrollmentCreate, EnrollmentOut, EnrollmentPage, InboundMail, InboundResult
+from hub.onboarding.service import Onboarding
+
+EGISZ_APPROVAL = "egisz_approval"  # the gate the older endpoint names (pricing/catalogs/medicine.json)
 
 
 class EnrollmentsController(Controller):
@@ -54,11 +47,20 @@ class EnrollmentsController(Controller):
                            onboarding: NamedDependency[Onboarding]) -> Response[EnrollmentOut]:
         return await idempotent_write(request, 200, lambda s: onboarding.confirm_certificates(s, request.user, enrollment_id))
 
+    @post("/api/v1/enrollments/{enrollment_id:str}/gates/{gate:str}", guards=[needs("operator")], status_code=200,
+          summary="Record a gate of the enrollment's tariff passed (e.g. egisz_approval, MED-ONB-07)")
+    async def gate(self, request: Request[Any, Any, Any], enrollment_id: FromPath[str], gate: FromPath[str],
+                   onboarding: NamedDependency[Onboarding]) -> Response[EnrollmentOut]:
+        """The gates an enrollment has come from its catalog tariff (its view's ``gates``); a gate no catalog
+        names is a 404, one the enrollment has not a 422, one already passed a 409. Accepts Idempotency-Key."""
+        return await idempotent_write(request, 200, lambda s: onboarding.pass_gate(s, request.user, enrollment_id, gate))
+
     @post("/api/v1/enrollments/{enrollment_id:str}/egisz-approval", guards=[needs("operator")], status_code=200,
-          summary="Record the ЕГИСЗ support's approval (MED-ONB-07)")
+          summary="Record the ЕГИСЗ support's approval (MED-ONB-07); the same as …/gates/egisz_approval")
     async def egisz(self, request: Request[Any, Any, Any], enrollment_id: FromPath[str],
                     onboarding: NamedDependency[Onboarding]) -> Response[EnrollmentOut]:
-        return await idempotent_write(request, 200, lambda s: onboarding.approve_egisz(s, request.user, enrollment_id))
+        return await idempotent_write(request, 200, lambda s: onboarding.pass_gate(s, request.user, enrollment_id,
+                                                                                   EGISZ_APPROVAL))
 
     @post("/api/v1/enrollments/{enrollment_id:str}/cancel-trial", guards=[needs("operator")], status_code=202,
           summary="After the paid subscription, ask the provider by e-mail to cancel the trial (FAM-ONB-02)")

@@ -8,14 +8,14 @@ import msgspec
 from msgspec import Meta
 
 from pricing.fields import Code, Email, Name, line, text
+from providers import ProviderName as Provider
 
+from hub.core.paging import Page
+from hub.core.schemas import Input
 from hub.core.timezones import check_timezone
 
-Provider = Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
 
-
-class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    pass
+_In = Input  # the request base every feature shares (hub/core/schemas.py)
 
 
 class EnrolledUser(_In):
@@ -65,61 +65,8 @@ class EnrollmentOut(msgspec.Struct):
     updated_at: datetime
 
 
-class EnrollmentPage(msgspec.Struct):
-    items: list[EnrollmentOut]
-    total: int
-    limit: int
-    offset: int
-
-
-class OperationOut(msgspec.Struct):
-    id: int
-    enrollment_id: str | None
-    customer_id: str | None
-    provider: str
-    kind: str
-    status: str
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str | None
-    result: dict[str, Any] | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class AttemptOut(msgspec.Struct):
-    worker: str
-    started_at: datetime
-    finished_at: datetime
-    outcome: str  # ok | waiting | transient | rejected
-    error: str | None
-
-
-class OperationDetail(OperationOut):
-    """One operation with every attempt the workers recorded, oldest first."""
-
-    history: list[AttemptOut] = []
-
-
-class OperationPage(msgspec.Struct):
-    items: list[OperationOut]
-    total: int
-    limit: int
-    offset: int
-
-
-class EventOut(msgspec.Struct):
-    id: int
-    kind: str
-    enrollment_id: str | None
-    customer_id: str | None
-    data: dict[str, Any]
-    at: datetime
-
-
-class EventPage(msgspec.Struct):
-    items: list[EventOut]
-    next_cursor: int | None
+class EnrollmentPage(Page[EnrollmentOut]):
+    items: list[EnrollmentOut]  # restated for OpenAPI (see Page)
 
 
 class InboundMail(_In):

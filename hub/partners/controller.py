@@ -8,6 +8,7 @@ from litestar.params import FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.auth import needs
+from hub.core.clock import Clock
 from hub.partners.schemas import PartnerOut, PartnerUpdate
 from hub.core import audit
 from hub.partners import service as partners
@@ -24,9 +25,10 @@ class PartnerController(Controller):
         return partners.partner_out(await partners.get_partner(session, request.user.partner_id))
 
     @patch(guards=[needs("admin")], summary="Change the partner's name or standing")
-    async def update(self, request: Request[Any, Any, Any], data: JSONBody[PartnerUpdate]) -> Response[PartnerOut]:
+    async def update(self, request: Request[Any, Any, Any], data: JSONBody[PartnerUpdate],
+                     clock: NamedDependency[Clock]) -> Response[PartnerOut]:
         """The standing drives discounts and eligibility in quotes and prices. Accepts Idempotency-Key."""
-        return await idempotent_write(request, 200, lambda s: partners.update_partner(s, request.user, data))
+        return await idempotent_write(request, 200, lambda s: partners.update_partner(s, request.user, data, clock.now()))
 
 
 class AuditController(Controller):

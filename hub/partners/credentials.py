@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import secrets
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from adapters import Credentials, FreshCredentials, Misconfigured, RarusCredenti
 from providers import PROFILES, InvalidIdentifier, rarus_partner_code
 
 from hub.core.caller import Caller
-from hub.core.db.models import Partner, ProviderCredential, utcnow
+from hub.core.db.models import Partner, ProviderCredential
 from hub.core.exceptions import InvalidField, NotFound, Unavailable
 from hub.partners.credentials_schemas import CredentialsIn, CredentialsList, CredentialsOut
 from hub.core.settings import Settings
@@ -152,14 +153,15 @@ def _checked(interface: str, data: CredentialsIn) -> tuple[str, dict[str, str]]:
     return code, {"token": data.token}
 
 
-async def store(session: AsyncSession, caller: Caller, vault: Vault, provider: str, data: CredentialsIn) -> CredentialsOut:
-    """Set the partner's own account at ``provider`` (replacing the one stored); audited without secrets."""
+async def store(session: AsyncSession, caller: Caller, vault: Vault, provider: str, data: CredentialsIn,
+                now: datetime) -> CredentialsOut:
+    """Set the partner's own account at ``provider`` (replacing the one stored) at ``now``; audited without secrets."""
     account, secret = _checked(interface_of(provider), data)
     # the partner's row is locked, so two first PUTs for one provider are one insert and one update
     await session.scalar(select(Partner.id).where(Partner.id == caller.partner_id).with_for_update())
     row = await _row(session, caller.partner_id, provider)
     before = view(provider, row) if row is not None else None
-    now = utcnow()
+    now = now.astimezone(timezone.utc)
     if row is None:
         row = ProviderCredential(partner_id=caller.partner_id, provider=provider, created_at=now)
         session.add(row)

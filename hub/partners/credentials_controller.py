@@ -9,6 +9,7 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.auth import needs
+from hub.core.clock import Clock
 from hub.partners.credentials_schemas import CredentialsIn, CredentialsList, CredentialsOut
 from hub.partners import credentials
 
@@ -29,11 +30,11 @@ class CredentialsController(Controller):
     @put("/{provider:str}", guards=[needs("admin")], status_code=200,
          summary="Set the partner's own account at a provider (write-only: the secret is never shown again)")
     async def write(self, request: Request[Any, Any, Any], provider: FromPath[str],
-                    data: JSONBody[CredentialsIn]) -> CredentialsOut:
+                    data: JSONBody[CredentialsIn], clock: NamedDependency[Clock]) -> CredentialsOut:
         """Service Manager providers: ``login``, ``password``, ``account``; rarus: ``token``, ``partner_code``.
         Stored encrypted; setting the same values again is harmless (no Idempotency-Key needed)."""
         async with request.app.state.db.sessions() as session:
-            out = await credentials.store(session, request.user, request.app.state.vault, provider, data)
+            out = await credentials.store(session, request.user, request.app.state.vault, provider, data, clock.now())
             await session.commit()
         return out
 

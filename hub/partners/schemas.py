@@ -16,14 +16,15 @@ from pricing.standing import (  # one spelling: stored, what-if, sandbox control
     pricing_standing,
 )
 
+from hub.core.schemas import Input
+
 __all__ = ["FreshKzStanding", "FreshRuStanding", "MedicineStanding", "PartnerOut", "PartnerUpdate", "RarusStanding",
            "Standing", "pricing_standing"]
 
 Name = line(300, min_length=1)
 
 
-class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    pass
+_In = Input  # the request base every feature shares (hub/core/schemas.py)
 
 
 class PartnerOut(msgspec.Struct):

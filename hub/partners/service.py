@@ -15,7 +15,7 @@ from providers import InvalidIdentifier, rarus_partner_code
 from providers.demo import DEMO_PARTNER_NAME, DEMO_STANDING
 
 from hub.core.caller import ROLES, Caller
-from hub.core.db.models import ApiKey, Partner, utcnow
+from hub.core.db.models import ApiKey, Partner
 from hub.core.exceptions import InvalidField, NotFound
 from hub.partners.schemas import PartnerOut, PartnerUpdate, Standing, pricing_standing
 from hub.core import audit
@@ -111,14 +111,14 @@ async def standing_of(session: AsyncSession, partner_id: str) -> PartnerStanding
     return pricing_standing(partner_out(await get_partner(session, partner_id)).standing)
 
 
-async def update_partner(session: AsyncSession, caller: Caller, patch: PartnerUpdate) -> PartnerOut:
+async def update_partner(session: AsyncSession, caller: Caller, patch: PartnerUpdate, now: datetime) -> PartnerOut:
     partner = await get_partner(session, caller.partner_id)
     before = partner_out(partner)
     if patch.name is not msgspec.UNSET:
         partner.name = patch.name
     if patch.standing is not msgspec.UNSET:
         partner.standing = normalise_standing(patch.standing)
-    partner.updated_at = utcnow()
+    partner.updated_at = now.astimezone(timezone.utc)
     await session.flush()
     after = partner_out(partner)
     audit.record(session, caller, "partner", partner.id, "update", before, after)
@@ -151,12 +151,13 @@ async def list_keys(session: AsyncSession, partner_id: str | None = None) -> lis
     return [KeyListing(k.id, k.partner_id, k.prefix, k.role, k.created_at, k.revoked_at) for k in await session.scalars(query)]
 
 
-async def revoke_key(session: AsyncSession, key_id: str) -> ApiKey:
+async def revoke_key(session: AsyncSession, key_id: str, now: datetime) -> ApiKey:
+    """Revoke the key at ``now`` (once: a revoked key keeps its first revocation)."""
     key = await session.get(ApiKey, key_id)
     if key is None:
         raise NotFound(f"no API key {key_id}")
     if key.revoked_at is None:
-        key.revoked_at = datetime.now(timezone.utc)
+        key.revoked_at = now.astimezone(timezone.utc)
         audit.record(session, Caller(key.partner_id, None, "admin"), "api_key", key.id, "revoke",
                      before={"revoked_at": None}, after={"revoked_at": key.revoked_at.isoformat()})
     return key

@@ -18,10 +18,9 @@ from pricing import (
 )
 
 from hub.core.clock import Clock
+from hub.core.exceptions import UnknownProvider
 
-
-class UnknownProvider(LookupError):
-    pass
+__all__ = ["PricingService", "UnknownProvider"]
 
 
 class PricingService:

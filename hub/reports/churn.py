@@ -16,19 +16,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import PROVIDERS, add_months
 from pricing.fields import DATE_RANGE, Comment
+from providers import ProviderName
 
 from hub.core.caller import Caller
 from hub.core.db.models import Customer, Departure, Subscription
 from hub.core.exceptions import Conflict, InvalidField
 from hub.core import audit
+from hub.core.schemas import Input
 from hub.core.tenancy import owned_row
+from hub.subscriptions import LIVE
 
 Reason = Literal["price", "quality", "moved_to_competitor", "business_closed", "moved_to_local", "other"]
-LIVE = ("requested", "awaiting_payment", "active")
 
 
-class DepartureCreate(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    provider: Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
+class DepartureCreate(Input):
+    provider: ProviderName
     left_on: date
     reason: Reason | None = None
     comment: Comment | None = None

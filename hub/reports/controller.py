@@ -8,9 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing import PricingError
-
-from hub.core.exceptions import InvalidField
+from hub.core.exceptions import REFUSALS, InvalidField
 from hub.subscriptions.schemas import SubscriptionCreate
 from hub.reports import churn, service as reports
 from hub.quotes.service import PricingService
@@ -62,7 +60,7 @@ class ReportsController(Controller):
                                       renews_id=row.id, dry_run=True)
             try:
                 return await subscriptions.create(session, request.user, body)
-            except PricingError as exc:
+            except REFUSALS as exc:
                 return {"refused": exc.message, "rule": exc.rule}
 
         return await reports.renewals_due(session, request.user, pricing.clock.today(), within_days, preview)

@@ -16,11 +16,11 @@ from pricing.fields import DATE_RANGE
 from hub.core.caller import Caller
 from hub.core.db.models import Customer, Departure, NoticeSent, Subscription
 from hub.core.exceptions import InvalidField
-from hub.onboarding import mailbox
+from hub.core import mailbox
+from hub.subscriptions import LIVE
 
 COLUMNS = ("section", "provider", "customer", "subscription", "provider_number", "kind", "tariff", "start", "end",
            "retail", "partner_cost", "currency", "created_on", "provider_differs", "hub_partner_cost")
-LIVE = ("requested", "awaiting_payment", "active")
 
 
 class DigestLine(msgspec.Struct):

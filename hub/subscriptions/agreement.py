@@ -17,19 +17,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import msgspec
 from msgspec.structs import replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import MOSCOW, Engine, PartnerStanding, PricingError, SubscriptionPriceRequest, month_shares, round_minor
 from pricing.discounts import service_desk_counts
+from pricing.subscription_rules import PROMISED_PAYMENT_DAYS  # FAM-SUB-07
 
+from adapters import CabinetChange, CabinetClient, CabinetInvoice
 from hub.core.db.models import Subscription
 from hub.core.event_subjects import emit_for
+from hub.subscriptions import priced
 
 MONEY = ("retail", "partner_cost", "partner_monthly", "customer_price")
 DAYS = ("start", "end")
-PROMISED_PAYMENT_DAYS = 7  # FAM-SUB-07
 TIERS = {"first": "a first subscription", "first_renewal": "the first renewal", "renewal": "a later renewal"}
 
 
@@ -86,12 +87,9 @@ def created_on(row: Subscription) -> date:
 def price_request(row: Subscription, new_to_1c: bool | None, main: Subscription | None, *, start: date | None = None,
                   months: int | None = None) -> SubscriptionPriceRequest:
     """The request the hub priced ``row`` with (or its correction, with another start or length)."""
-    return msgspec.convert({
-        "provider": row.provider, "kind": row.pricing_kind or row.kind, "tariff": row.tariff_code or row.tariff,
-        "months": months or row.months_charged or None, "start": (start or row.start).isoformat(),
-        "created_on": created_on(row).isoformat(), "quantity": row.quantity, "customer": {"new_to_1c": new_to_1c},
-        "main": {"start": main.start.isoformat(), "end": main.end.isoformat()} if main else None,
-    }, SubscriptionPriceRequest)
+    return priced.price_request(row.provider, row.pricing_kind or row.kind, row.tariff_code or row.tariff,
+                                months or row.months_charged or None, start or row.start, created_on(row),
+                                row.quantity, new_to_1c, main)
 
 
 # --- Fresh family ----------------------------------------------------------------------------------------------
@@ -183,11 +181,11 @@ def _full_month(start: date, end: date, months: dict[str, Any]) -> Decimal | Non
     return round_minor(Decimal(str(months[whole[0]]))) if whole and whole[0] in months else None
 
 
-def invoice_causes(found: dict[str, tuple[Any, Any]], row: Subscription, invoice: dict[str, Any]) -> dict[str, str]:
+def invoice_causes(found: dict[str, tuple[Any, Any]], row: Subscription, invoice: CabinetInvoice | CabinetChange) -> dict[str, str]:
     """A conversion invoice (RA-BILL-01) or a surcharge (RA-BILL-02) that differs from the hub's preview."""
     causes = {}
-    if "start" in found or "end" in found:
-        start, end = typed("start", invoice.get("period_start")), typed("end", invoice.get("period_end"))
+    if isinstance(invoice, CabinetInvoice) and ("start" in found or "end" in found):
+        start, end = invoice.period_start, invoice.period_end
         why = (f"the provider dated the request {start.isoformat()}, the hub {row.start.isoformat()}" if "start" in found
                else "its calendar rule differs")
         period = (f"the provider invoices {start.isoformat()}–{end.isoformat()}, the hub expected "
@@ -198,11 +196,11 @@ def invoice_causes(found: dict[str, tuple[Any, Any]], row: Subscription, invoice
         ours, theirs = found["retail"]
         if "start" in found or "end" in found:
             causes["retail"] = "follows from the provider's period (RA-BILL-01)"
-        elif invoice.get("applied") is True:
+        elif isinstance(invoice, CabinetChange) and invoice.applied:
             causes["retail"] = ("the provider applied the change at once, without a surcharge: it holds no paid period "
                                 "for the customer (RA-BILL-02: a trial's change is free)")
-        elif row.kind == "conversion" and invoice.get("months") and \
-                (monthly := _full_month(row.start, row.end, invoice["months"])) not in (None, row.customer_price):
+        elif row.kind == "conversion" and isinstance(invoice, CabinetInvoice) and invoice.months and \
+                (monthly := _full_month(row.start, row.end, invoice.months)) not in (None, row.customer_price):
             causes["retail"] = (f"the provider bills {monthly:.2f} a month, the hub priced {row.customer_price:.2f}: "
                                 "the seat plan, options or price list differ (RA-PRICE-02)")
         else:
@@ -213,11 +211,11 @@ def invoice_causes(found: dict[str, tuple[Any, Any]], row: Subscription, invoice
     return causes
 
 
-def monthly_cause(row: Subscription, client: dict[str, Any]) -> str:
+def monthly_cause(row: Subscription, client: CabinetClient) -> str:
     """A monthly price the provider charges otherwise: what it holds that the hub did not price."""
-    theirs, ours = sorted(client.get("options") or []), sorted(row.options or [])
-    if "options" in client and theirs != ours:
+    theirs, ours = sorted(client.options), sorted(row.options or [])
+    if theirs != ours:
         return f"the provider holds options {theirs}, the hub priced {ours} (RA-PRICE-04)"
-    if "seat_plan" in client and client["seat_plan"] != row.seat_plan:
+    if client.seat_plan != row.seat_plan:
         return "the provider holds another seat plan than the hub priced (RA-PRICE-02)"
     return "the same seat plan and options cost another monthly price at the provider: its price list differs (RA-PRICE-01)"

@@ -10,15 +10,17 @@ from msgspec import Meta
 
 from pricing import SeatGroup
 from pricing.fields import Amount, Code, Comment, Id, line
+from providers import ProviderName
+
+from hub.core.paging import Page
+from hub.core.schemas import Input
 
 Kind = Literal["main", "renewal", "upgrade", "addon_sessions", "addon_bases", "conversion", "change"]
+LIVE = ("requested", "awaiting_payment", "active")  # a subscription that counts: ordered, invoiced or running
+STATUSES = (*LIVE, "failed")  # what GET /api/v1/subscriptions?status= filters on
 
 
-class _In(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    pass
-
-
-class Payment(_In):
+class Payment(Input):
     """The customer's payment for the subscription (FAM-SUB-01: the whole period, up front)."""
 
     amount: Amount
@@ -26,9 +28,9 @@ class Payment(_In):
     document: line(200) | None = None
 
 
-class SubscriptionCreate(_In):
+class SubscriptionCreate(Input):
     customer_id: Id
-    provider: Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
+    provider: ProviderName
     kind: Kind = "main"
     tariff: line(200) | None = None
     months: Annotated[int, Meta(ge=1, le=36)] | None = None
@@ -93,14 +95,11 @@ class SubscriptionOut(msgspec.Struct):
     warnings: list[str] = []  # what the order should know (a main over a live main, sample prices); said once, not stored
 
 
-class SubscriptionPage(msgspec.Struct):
-    items: list[SubscriptionOut]
-    total: int
-    limit: int
-    offset: int
+class SubscriptionPage(Page[SubscriptionOut]):
+    items: list[SubscriptionOut]  # restated for OpenAPI (see Page)
 
 
-class SubscriptionCorrection(_In):
+class SubscriptionCorrection(Input):
     """Correct a subscription's period, or cancel it (FR-SUB-12, FK-SUB-12); never because the customer
     did not pay (FAM-SUB-13)."""
 

@@ -8,7 +8,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.auth import needs
-from hub.transfers.service import TransferCreate, TransferDecision, TransferOut, Transfers
+from hub.transfers.schemas import TransferCreate, TransferDecision, TransferOut
+from hub.transfers.service import Transfers
 from hub.core.deps import idempotent_write
 
 

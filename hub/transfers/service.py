@@ -11,58 +11,25 @@ racing on one transfer exactly one lands; a later decision is a 409 naming the t
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
-import msgspec
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing.fields import Comment, Id, Name
 from providers import PROFILES
 
+from hub.core import audit, mailbox
 from hub.core.caller import Caller
-from hub.core.db.models import Operation, Subscription, Transfer, utcnow
+from hub.core.clock import Clock
+from hub.core.db.models import Operation, Subscription, Transfer
 from hub.core.exceptions import Conflict, InvalidField
-from hub.core import audit
-from hub.onboarding import mailbox
-from hub.customers.service import owned
-from hub.quotes.service import PricingService
 from hub.core.tenancy import owned_row
+from hub.customers.service import owned
+from hub.subscriptions import LIVE
+from hub.transfers.schemas import DECIDED, TransferCreate, TransferDecision, TransferOut
 
 ANSWER_WITHIN = timedelta(hours=24)
-LIVE = ("requested", "awaiting_payment", "active")
-DECIDED = ("approved", "refused", "auto_approved")
-
-
-class TransferCreate(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    customer_id: Id
-    provider: Literal["fresh_ru", "fresh_kz", "medicine", "rarus"]
-    direction: Literal["outgoing", "incoming"]
-    other_partner: Name
-    early: bool = False  # before the window: a request to the provider instead
-    subscription_end: date | None = None  # default: the end of the customer's latest main subscription here
-
-
-class TransferDecision(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
-    approve: bool
-    comment: Comment | None = None
-
-
-class TransferOut(msgspec.Struct):
-    id: str
-    customer_id: str
-    provider: str
-    direction: str
-    other_partner: str
-    subscription_end: date
-    requested_at: datetime
-    answer_by: datetime | None
-    early: bool
-    status: str  # awaiting_decision approved refused auto_approved requested early_requested
-    comment: str | None
-    decided_at: datetime | None
-    rule: str | None
 
 
 def _out(row: Transfer) -> TransferOut:
@@ -72,8 +39,11 @@ def _out(row: Transfer) -> TransferOut:
 
 
 class Transfers:
-    def __init__(self, pricing: PricingService) -> None:
-        self.pricing = pricing
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock  # the one clock of the composition root
+
+    def _now(self) -> datetime:
+        return self.clock.now().astimezone(timezone.utc)
 
     async def create(self, session: AsyncSession, caller: Caller, data: TransferCreate) -> TransferOut:
         profile = PROFILES[data.provider]
@@ -85,12 +55,12 @@ class Transfers:
         end = await self._known_end(session, caller, customer.id, data)
         if end is None:
             raise InvalidField("subscription_end", "the customer has no subscription here the hub knows; give its end")
-        days_left = (end - self.pricing.clock.today()).days
+        days_left = (end - self.clock.today()).days
         if days_left > profile.transfer_window_days and not data.early:
             raise InvalidField("early", f"a transfer starts when at most {profile.transfer_window_days} days are left "
                                f"({days_left} now); earlier, by request to {profile.mailbox}: set early",
                                rule=profile.transfer_rule)
-        now = utcnow()
+        now = self._now()
         row = Transfer(partner_id=caller.partner_id, customer_id=customer.id, provider=data.provider,
                        direction=data.direction, other_partner=data.other_partner.strip(), subscription_end=end,
                        requested_at=now, early=data.early, created_at=now,
@@ -142,7 +112,7 @@ class Transfers:
                            rule=PROFILES[row.provider].transfer_rule)
         if row.status != "awaiting_decision":
             raise InvalidField("status", f"the transfer is {row.status}; only one awaiting our answer can be decided")
-        now = utcnow()
+        now = self._now()
         if row.answer_by is not None and now > row.answer_by:
             raise InvalidField("status", "no answer within 24 hours counts as approval", rule=PROFILES[row.provider].transfer_rule)
         if not data.approve and not (data.comment or "").strip():

@@ -14,7 +14,8 @@ from .fresh import FreshSandboxState, create_fresh_sandbox
 def create_medicine_sandbox(state: FreshSandboxState, desk: CertificateDesk, plan: FaultPlan | None = None) -> Litestar:
     @get("/certificates", sync_to_thread=False)
     def certificates() -> dict[str, Any]:
-        return {"requests": [asdict(r) for r in desk.requests], "rejections": [asdict(r) for r in desk.rejections]}
+        return {"requests": [asdict(r) for r in desk.requests], "rejections": [asdict(r) for r in desk.rejections],
+                "other_mail": desk.other}  # what the SMTP server took for other mailboxes (the hub's notices in a demo)
 
     @post("/certificates/issue-due", status_code=200)
     async def issue_due() -> dict[str, Any]:

@@ -8,13 +8,10 @@ unless --keep (or a HUB_DATABASE_URL) keeps the database, and then it says what 
 """
 from __future__ import annotations
 
-import asyncio
-import os
 import re
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -40,7 +37,6 @@ from providers.demo import (
 )
 from providers.sandbox import FreshPartner, RarusPartner, build_states
 
-from ..conftest import BACKENDS
 from .test_serve_and_cli import free_port
 
 START_TIMEOUT = 60.0
@@ -97,16 +93,6 @@ def hub_up(env: dict[str, str], log: Path, *extra: str) -> Demo:
     demo.key = key[1] if key else None
     demo.sandboxes = dict(re.findall(r"^(\w+)\s+((?:http|smtp)://\S+)$", demo.text, re.M))
     return demo
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def demo_env(request, tmp_path_factory) -> dict[str, str]:
-    env = dict(os.environ, HUB_DATA_DIR=str(tmp_path_factory.mktemp("demo-data")), HUB_POLL_SECONDS="0.2",
-               HUB_RETRY_BASE_SECONDS="0.05")
-    env.pop("HUB_DATABASE_URL", None)
-    if request.param == "postgresql":
-        env["HUB_DATABASE_URL"] = asyncio.run(request.getfixturevalue("postgres").create_database(f"demo_{uuid.uuid4().hex[:12]}"))
-    return env
 
 
 @pytest.fixture(scope="module")

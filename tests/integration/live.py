@@ -11,9 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from hub.app import create_app
 from hub.core.db import Database
-from hub.app import build_pricing
-from hub.core.clock import SystemClock
-from hub.composition import build_adapters_from, build_onboarding, build_subscriptions, build_worker
+from hub.composition import compose
 from hub.core.settings import Settings
 from providers.sandbox import Sandboxes, start_sandboxes
 from tests.conftest import make_tenant
@@ -107,11 +105,9 @@ async def open_live(url: str, sandboxes: Sandboxes, clock: Any = None, **overrid
 
 def worker_for(settings: Settings, clock: Any = None):
     db = Database(settings.database)
-    adapters = build_adapters_from(settings)
-    pricing = build_pricing(settings, clock or SystemClock())
-    worker = build_worker(settings, db, adapters, build_onboarding(settings, pricing.catalogs),
-                          build_subscriptions(settings, pricing), clock)
-    return worker, db, adapters
+    hub = compose(settings, clock)
+    adapters = hub.adapters()
+    return hub.worker(db, adapters), db, adapters
 
 
 @asynccontextmanager

@@ -25,7 +25,7 @@ from hub.core.db import Database
 from hub.core.db.engine import alembic_config
 from hub.core.db.models import utcnow
 from hub.core.db.types import UTCDateTime
-from hub.onboarding.schemas import EventOut
+from hub.core.schemas import EventOut
 from hub.core import events
 from hub.partners import service as partners
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hub.core.caller import Caller
 from hub.core.db import Customer, Database, Operation
-from hub.onboarding import mailbox
+from hub.core import mailbox
 from tests.conftest import make_tenant
 
 from .live import STANDING, customer_for, enrollment_for, open_live, worker_for

@@ -29,6 +29,7 @@ from hub.core.db.models import (
     utcnow,
 )
 from hub.core.caller import Caller
+from hub.core.clock import FixedClock
 from hub.transfers.service import TransferDecision, Transfers
 from tests.conftest import TODAY, Tenant, app_for, make_tenant
 
@@ -170,7 +171,7 @@ async def test_fr_sub_16_the_24_hour_sweep_does_not_overwrite_a_decision_in_flig
     "landed" and the last commit won)."""
     url, tenant, rows = race
     db = Database(url)
-    transfers = Transfers(None)  # type: ignore[arg-type]  # neither step needs pricing
+    transfers = Transfers(FixedClock(TODAY))  # the suite's clock
     operator = Caller(tenant.partner_id, None, "operator")
     try:
         async with db.sessions() as deciding:

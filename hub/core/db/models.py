@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from hub.core.clock import utcnow  # column defaults only: services stamp times from the injected clock
 from hub.core.db.types import StructJSON, UTCDateTime
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def new_id() -> str:
@@ -119,7 +118,7 @@ class Enrollment(Base):
     certificates_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     access_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     trial_end: Mapped[date | None] = mapped_column(Date, nullable=True)
-    egisz_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    gates_passed: Mapped[dict[str, str]] = mapped_column(StructJSON, default=dict)  # gate → ISO instant (0012)
     failure: Mapped[str | None] = mapped_column(Text, nullable=True)
     failed_in: Mapped[str | None] = mapped_column(String(30), nullable=True)
     trial_ending_noticed: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -124,20 +124,22 @@ class PartnerAccount(msgspec.Struct, forbid_unknown_fields=True):
     standing: Standing | None = None  # as the hub stores it: {"fresh_ru": {"csk": true}, ...}
 
 
-def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None, extra_control: tuple[Any, ...] = (),
-                         on_clock: Callable[[], Any] | None = None) -> Litestar:
-    """The ext_api, the monthly statements, and the control API (clock, faults, activation, standing)."""
-    plan = plan or FaultPlan()
-    unauthorised = Response(envelope(10401, "authentication failed"), status_code=401,
-                            headers={"WWW-Authenticate": 'Basic realm="ext_api"'})
+def _unauthorised() -> Response[Any]:
+    return Response(envelope(10401, "authentication failed"), status_code=401,
+                    headers={"WWW-Authenticate": 'Basic realm="ext_api"'})
 
-    def fault_body(fault: Fault) -> dict[str, Any]:
-        return envelope(10500 if fault.kind == "error" else 10429, f"sandbox fault: {fault.kind}")
+
+def _fault_body(fault: Fault) -> dict[str, Any]:
+    return envelope(10500 if fault.kind == "error" else 10429, f"sandbox fault: {fault.kind}")
+
+
+def execute_routes(state: FreshSandboxState, plan: FaultPlan) -> list[Any]:
+    """The ext_api call, its method named in the body or in the path, faults applied."""
 
     async def execute(request: Request[Any, Any, Any], path_method: str | None) -> Response[Any]:
         who = _authorised(request, state)
         if who is None:
-            return unauthorised
+            return _unauthorised()
         try:
             body = await request.json()
         except Exception:
@@ -163,7 +165,7 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
                 return Response(envelope(refusal.code, refusal.message))
             return Response(envelope(code, "OK", **data))
 
-        return await with_faults(plan, str(method), apply, fault_body)
+        return await with_faults(plan, str(method), apply, _fault_body)
 
     @post(EXECUTE, status_code=200)
     async def execute_body(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -174,11 +176,17 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
         call_type, _, name = method.strip("/").partition("/")
         return await execute(request, name if call_type == "usr" else method.strip("/"))
 
+    return [execute_body, execute_path]
+
+
+def statement_routes(state: FreshSandboxState, plan: FaultPlan) -> list[Any]:
+    """The monthly partner statement, as CSV or XLSX, with the plan's statement defects."""
+
     @get("/a/adm/hs/ext_api/statements/{name:str}")
     async def statement(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[Any]:
         who = _authorised(request, state)
         if who is None:
-            return unauthorised
+            return _unauthorised()
         month, _, fmt = name.partition(".")
         if fmt not in ("csv", "xlsx") or len(month) != 7:
             return Response(envelope(10400, "ask for <YYYY-MM>.csv or <YYYY-MM>.xlsx"), status_code=400)
@@ -186,6 +194,12 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
         if fmt == "csv":
             return Response(to_csv(STATEMENT_COLUMNS, lines), media_type=CSV_MEDIA)
         return Response(to_xlsx(f"Счет {month}", STATEMENT_COLUMNS, lines), media_type=XLSX_MEDIA)
+
+    return [statement]
+
+
+def control_routes(state: FreshSandboxState) -> list[Any]:
+    """/_control: a customer activating an invitation, the partner accounts and their standing."""
 
     @post("/invitations/{invitation_id:int}/activate", status_code=200, sync_to_thread=False)
     def activate(invitation_id: FromPath[int]) -> dict[str, Any]:
@@ -213,6 +227,12 @@ def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None
     def list_partners() -> dict[str, Any]:
         return {"partners": [{"account": p.account, "login": p.login} for p in state.partners.values()]}
 
-    return Litestar([execute_body, execute_path, statement,
-                     control_router(state.clock, plan, activate, set_standing, add_partner, list_partners,
-                                    *extra_control, on_clock=on_clock or state.tick)], debug=False)
+    return [activate, set_standing, add_partner, list_partners]
+
+
+def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None, extra_control: tuple[Any, ...] = (),
+                         on_clock: Callable[[], Any] | None = None) -> Litestar:
+    """The ext_api, the monthly statements, and the control API (clock, faults, activation, standing)."""
+    plan = plan or FaultPlan()
+    control = control_router(state.clock, plan, *control_routes(state), *extra_control, on_clock=on_clock or state.tick)
+    return Litestar([*execute_routes(state, plan), *statement_routes(state, plan), control], debug=False)

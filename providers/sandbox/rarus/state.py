@@ -3,13 +3,15 @@
 Several partners can have a cabinet on one sandbox (``register``): each trial request and client
 belongs to the partner (by its code) that requested it, and another partner's is "not found".
 Methods that act for a partner take ``who``; None means the default partner (``self.partner``).
+
+What it holds and how it refuses is records.py; the invoices it issues are pricing.rarus_invoices.
 """
 from __future__ import annotations
 
 import calendar
 import hmac
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -30,71 +32,21 @@ from pricing import (
     renewal_invoice,
 )
 
-from ...profiles import PROFILES
 from ..clock import SandboxClock
+from .records import (
+    FIRST_ACCOUNT,
+    MAX_TRIAL_USERS,
+    QUARTER_STARTS,
+    RENEWAL_INVOICE_DAY,
+    TRIAL_DAYS,
+    CabinetError,
+    Client,
+    Invoice,
+    RarusPartner,
+    TrialRequest,
+)
 
-TRIAL_DAYS = PROFILES["rarus"].trial_days  # RA-ONB-01
-MAX_TRIAL_USERS = PROFILES["rarus"].max_trial_users or 5
-FIRST_ACCOUNT = 10001
-RENEWAL_INVOICE_DAY = 20  # RA-BILL-01: monthly payers get the next invoice on the 20th
-QUARTER_STARTS = {1: 1, 2: 4, 3: 7, 4: 10}
-
-
-class CabinetError(Exception):
-    def __init__(self, status: int, code: str, message: str, rule: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.rule = status, code, message, rule
-
-
-@dataclass
-class RarusPartner:
-    code: str = "0320"  # the 4-character cabinet code (RA-ONB-08)
-    profile_code: str = "0320"  # what the partner filled in its cabinet profile (RA-COMM-03)
-    name: str = "ООО Партнер"
-    token: str = "sandbox-token"
-    agent_fee_percent: Decimal = Decimal("20")  # RA-COMM-01: per sub-agent contract
-
-
-@dataclass
-class TrialRequest:
-    id: int
-    customer: dict[str, Any]
-    products: list[str]
-    users: int
-    submitted_at: datetime
-    credentials_at: datetime
-    via: str  # "partner" (attributed, RA-ONB-06) or "site"
-    status: str = "processing"  # processing → done
-    login: str | None = None
-    partner: str | None = None  # the code of the partner whose cabinet holds it
-
-
-@dataclass
-class Client:
-    login: str
-    customer: dict[str, Any]
-    attributed: bool
-    status: str  # trial | paying | blocked | deleted (RA-ONB-11)
-    trial_end: date
-    seat_plan: list[dict[str, Any]]
-    options: list[str]
-    monthly: Decimal
-    paid_through: date | None = None
-    advance: Decimal = Decimal("0")
-    pending_change: dict[str, Any] | None = None
-    partner: str | None = None  # the code of the partner whose cabinet holds it
-
-
-@dataclass
-class Invoice:
-    id: int
-    login: str
-    kind: str  # conversion | renewal | surcharge
-    period_start: date
-    period_end: date
-    amount: Decimal
-    months: dict[str, Decimal]  # what each calendar month of the period is paid
-    status: str = "unpaid"
+__all__ = ["CabinetError", "Client", "Invoice", "RarusPartner", "RarusSandboxState", "TrialRequest"]
 
 
 @dataclass

@@ -20,7 +20,7 @@ from providers import PROFILES
 from hub.core.caller import Caller
 from hub.core.db.models import Operation, Partner
 from hub.core import outbox
-from hub.partners.service import get_partner
+from hub.core.exceptions import NotFound
 
 MAIL = "mail"
 MAIL_DOMAIN = "hub.local"
@@ -46,7 +46,9 @@ async def ask_provider(session: AsyncSession, caller: Caller, provider: str, *, 
                        subscriber: Any, subject: str, lines: list[str], label: str, customer_id: str | None = None,
                        enrollment_id: str | None = None) -> Operation:
     """RULES §5: a request to the provider's mailbox, naming the partner, its code and the subscriber."""
-    partner = await get_partner(session, caller.partner_id)
+    partner = await session.get(Partner, caller.partner_id)
+    if partner is None:
+        raise NotFound(f"no partner {caller.partner_id}")
     header = [f"Партнер: {one_line(partner.name)}", f"Код партнера: {one_line(partner_code(partner, provider))}",
               f"Номер абонента: {one_line(subscriber) or '—'}"]
     body = "\n".join(header + [one_line(line) for line in lines]) + "\n"  # each entry of ``lines`` is one line

@@ -1,0 +1,76 @@
+"""The checks of a Service Manager order against the customer's other subscriptions and its card (RULES §3):
+paid up front, tariffs that come on top of others, ITS transition tariffs, no downgrade, overlaps."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pricing.subscription_rules import downgrade_blocked
+
+from hub.core.db.models import Customer, Subscription
+from hub.core.exceptions import InvalidField
+from hub.subscriptions.schemas import SubscriptionCreate
+
+
+def paid(data: SubscriptionCreate, due: Decimal, today: date) -> None:
+    """FAM-SUB-01: created only after the customer paid — on the day of ordering or before — the whole
+    period at once. A preview needs no payment, but one it names is checked the same way."""
+    if data.payment is None:
+        if data.dry_run:
+            return
+        raise InvalidField("payment", "record the customer's payment first: a paid subscription follows payment",
+                           rule="FAM-SUB-01")
+    if data.payment.paid_on > today:
+        raise InvalidField("payment.paid_on", f"paid on {data.payment.paid_on.isoformat()}, after the day of ordering "
+                           f"({today.isoformat()}): a paid subscription follows the payment", rule="FAM-SUB-01")
+    if data.payment.amount < due:
+        raise InvalidField("payment.amount", f"{data.payment.amount} < {due}: the whole period is paid up front; "
+                           "instalments are dumping", rule="FAM-SUB-01")
+
+
+def after(mains: list[Subscription], tariff: Any, start: date) -> None:
+    """FR-SUB-19, FK-SUB-19: the free base tariff first; an extra register on top of a paid one."""
+    if not tariff.after:
+        return
+    running = {ref for m in mains if m.start <= start <= m.end for ref in (m.tariff_code, m.tariff) if ref}
+    if not running & set(tariff.after):
+        raise InvalidField("tariff", f"{tariff.label!r} comes on top of {' or '.join(tariff.after)}: order that first",
+                           rule=tariff.after_rule)
+
+
+def its(customer: Customer, tariff: Any, end: date) -> None:
+    """FR-SUB-17, FK-SUB-17: ITS transition tariffs only for the partner's own ITS customers of the
+    right level (and payment form), over a period that covers the ITS contract's end."""
+    contract = customer.its or {}
+    problems = []
+    if contract.get("level") != tariff.its_level:
+        problems.append(f"a local ITS {tariff.its_level} contract")
+    if tariff.its_payment and contract.get("payment") != tariff.its_payment:
+        problems.append(f"paid {tariff.its_payment}")
+    if contract and not contract.get("with_us", True):
+        problems.append("with this partner (the customer's ITS is with another one)")
+    if problems:
+        raise InvalidField("tariff", f"{tariff.label!r} needs " + ", ".join(problems), rule=tariff.its_rule)
+    if tariff.its_cover_end and contract.get("end_date") and end < date.fromisoformat(str(contract["end_date"])):
+        raise InvalidField("months", f"the period must cover the ITS end date {contract['end_date']}", rule=tariff.its_rule)
+
+
+def no_downgrade(mains: list[Subscription], tariff: Any, start: date, today: date, catalog: Any) -> None:
+    """FAM-SUB-10: a lower tariff is ordered only once the current one has ended («по истечении основной»),
+    so neither inside it nor as a renewal after it while it runs; помесячно ones may be shortened first."""
+    for current in mains:
+        if downgrade_blocked(catalog.tariff(current.tariff_code or current.tariff), current.start, current.end, tariff,
+                             start, decided_on=today):
+            raise InvalidField("tariff", f"no downgrade: {current.tariff!r} runs until {current.end.isoformat()}; "
+                               f"a lower tariff is ordered after it ends", rule="FAM-SUB-10")
+
+
+def overlaps(mains: list[Subscription], tariff: Any, start: date, end: date, catalog: Any) -> list[str]:
+    """A main subscription over the days of a live main of the same line that it would replace: the customer
+    pays twice for them. Said, not refused (FAM-SUB-08: a renewal starts after the end; more is an upgrade)."""
+    return [f"overlaps the live main subscription {m.id} ({m.tariff}, {m.start.isoformat()}–{m.end.isoformat()}): "
+            "the customer pays twice for the days in common; a renewal starts the day after it ends (FAM-SUB-08), "
+            "more of a tariff is an upgrade or an add-on (FAM-SUB-09, FAM-SUB-05)"
+            for m in mains if m.start <= end and start <= m.end
+            and (current := catalog.tariff(m.tariff_code or m.tariff)) is not None and tariff.replaces(current)]
