@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run demo test bench clean postgres
+.PHONY: install run demo test bench bench-reconcile clean postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ postgres:
 
 bench: $(STAMP)
 	$(BIN)/python bench/quotes.py
+
+# a 1,000,000-line statement reconciled by the hub and by plain DuckDB; the last line is the ratio
+bench-reconcile: $(STAMP)
+	$(BIN)/python bench/reconcile.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info var

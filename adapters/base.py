@@ -161,6 +161,7 @@ class CabinetClient:
     seat_plan: list[dict[str, object]]
     options: list[str] = field(default_factory=list)
     pending_change: dict[str, object] | None = None
+    attributed: bool | None = None  # to the partner (RA-ONB-06: not when it registered through the site)
 
 
 class ServiceManager(ProviderAdapter, Protocol):
@@ -171,6 +172,10 @@ class ServiceManager(ProviderAdapter, Protocol):
     async def correct(self, number: int, start: date | None, months: int | None) -> ProviderSubscription: ...
 
     async def prolong(self, number: int) -> Extension: ...
+
+    async def fetch_statement(self, month: str) -> bytes:
+        """The partner's invoice statement of ``month`` ("2026-12") as the provider publishes it (CSV)."""
+        ...
 
 
 class RarusCabinet(ProviderAdapter, Protocol):
@@ -183,3 +188,7 @@ class RarusCabinet(ProviderAdapter, Protocol):
                      options: list[str] | None = None) -> CabinetChange: ...
 
     async def client(self, login: str) -> CabinetClient: ...
+
+    async def fetch_agent_report(self, year: int, quarter: int) -> bytes:
+        """The agent report of a quarter (CSV); NotFound with rule RA-COMM-03 when the cabinet has none."""
+        ...

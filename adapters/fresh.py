@@ -26,6 +26,7 @@ from .errors import Misconfigured, NotFound, Rejected, Transient
 from .http import HttpChannel
 
 EXECUTE = "/a/adm/hs/ext_api/execute"
+STATEMENTS = "/a/adm/hs/ext_api/statements"
 SUCCESS = {10200, 10201, 10240}
 IN_PROGRESS = 10202
 LIVE_INVITATION = ("sent", "activated")
@@ -195,6 +196,17 @@ class FreshAdapter:
             done = (await self.execute("account/customer_subscriptions/prolong", mutating=True,
                                        subscription=number))["subscription"]
             return Extension(done["extension"], date.fromisoformat(done["extended_until"]))
+
+        return await self.channel.call(attempt)
+
+    async def fetch_statement(self, month: str) -> bytes:
+        async def attempt() -> bytes:
+            auth = {"auth": self.auth} if self.auth is not None else {}
+            response = await self.channel.send("GET", f"{STATEMENTS}/{month}.csv", **auth)
+            if response.status_code >= 400:
+                raise Rejected(f"{self.provider}: the statement of {month}: HTTP {response.status_code}",
+                               provider=self.provider, code=response.status_code)
+            return response.content
 
         return await self.channel.call(attempt)
 

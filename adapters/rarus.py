@@ -65,7 +65,9 @@ class RarusAdapter:
         except ValueError:
             raise Transient("rarus: unreadable answer", provider="rarus") from None
         if response.status_code == 404:
-            raise NotFound(data.get("error", {}).get("message", "not found"), provider="rarus")
+            error = data.get("error") or {}
+            raise NotFound(error.get("message", "not found"), provider="rarus", code=error.get("code"),
+                           rule=error.get("rule"))
         if response.status_code >= 400:
             error = data.get("error") or {}
             raise Rejected(error.get("message", f"HTTP {response.status_code}"), provider="rarus",
@@ -156,7 +158,16 @@ class RarusAdapter:
         c = self._json(await self._send("GET", f"/api/v1/clients/{login}"))["client"]
         paid = c.get("paid_through")
         return CabinetClient(c["login"], c["status"], str(c["monthly"]), date.fromisoformat(paid) if paid else None,
-                           c["seat_plan"], list(c.get("options") or []), c.get("pending_change"))
+                           c["seat_plan"], list(c.get("options") or []), c.get("pending_change"), c.get("attributed"))
+
+    async def fetch_agent_report(self, year: int, quarter: int) -> bytes:
+        async def attempt() -> bytes:
+            response = await self._send("GET", f"/api/v1/agent-reports/{year}-Q{quarter}.csv")
+            if response.status_code >= 400:
+                self._json(response)  # the cabinet's error: NotFound (RA-COMM-03 "no documents") or Rejected
+            return response.content
+
+        return await self.channel.call(attempt)
 
     async def close(self) -> None:
         if self.owns_channel:

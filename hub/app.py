@@ -73,6 +73,7 @@ def create_app(
             "onboarding": Provide(lambda: hub.onboarding, sync_to_thread=False, use_cache=True),
             "subscriptions": Provide(lambda: hub.subscriptions, sync_to_thread=False, use_cache=True),
             "transfers": Provide(lambda: hub.transfers, sync_to_thread=False, use_cache=True),
+            "reconciliations": Provide(lambda: hub.reconciliations, sync_to_thread=False, use_cache=True),
             "clock": Provide(lambda: clock, sync_to_thread=False, use_cache=True),
             "session": Provide(provide_session),
         },

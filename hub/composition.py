@@ -27,6 +27,8 @@ from hub.onboarding.steps import OnboardingSteps
 from hub.partners import credentials
 from hub.partners.credentials import Vault
 from hub.quotes.service import PricingService
+from hub.reconciliation.payout import ABOUT as PAYOUT, PayoutMail
+from hub.reconciliation.service import Reconciliations
 from hub.reports.service import NoticeMail, queue_notices
 from hub.subscriptions.service import Subscriptions
 from hub.subscriptions.steps import SubscriptionSteps
@@ -66,6 +68,7 @@ class Hub:
     onboarding: Onboarding
     subscriptions: Subscriptions
     transfers: Transfers
+    reconciliations: Reconciliations
 
     @cached_property
     def vault(self) -> Vault:
@@ -93,7 +96,7 @@ class Hub:
         onboarding = OnboardingSteps(self.onboarding, context, ownership)
         subscriptions = SubscriptionSteps(self.subscriptions, context, ownership)
         mail = ByAbout({"enrollment": onboarding, "subscription": subscriptions, "transfer": self.transfers,
-                        "notice": NoticeMail()}, evented=EVENTED_MAIL)
+                        "notice": NoticeMail(), PAYOUT: PayoutMail()}, evented=EVENTED_MAIL)
         steps: dict[str, Step] = {**onboarding.steps(), **subscriptions.steps(),
                                   MAIL: Step(MailStep(adapters.mail, settings.mail_from).run, mail)}
         return Worker(db, steps, self._sweeps(), self.clock, worker_settings, name)
@@ -116,4 +119,4 @@ def compose(settings: Settings | None = None, clock: Clock | None = None,
     pricing = PricingService(catalogs if catalogs is not None else load_catalogs(settings.catalog_dir), clock)
     poll_every = timedelta(seconds=settings.poll_seconds)
     return Hub(settings, clock, pricing, Onboarding(pricing.catalogs, poll_every, clock),
-               Subscriptions(pricing, poll_every), Transfers(clock))
+               Subscriptions(pricing, poll_every), Transfers(clock), Reconciliations(pricing.catalogs, clock))

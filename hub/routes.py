@@ -6,12 +6,13 @@ from hub.onboarding.controller import EnrollmentsController, EventsController, O
 from hub.core.health import health
 from hub.partners.controller import AuditController, PartnerController
 from hub.quotes.controller import PricesController, QuotesController
+from hub.reconciliation.controller import ReconciliationsController
 from hub.reports.controller import ReportsController
 from hub.subscriptions.controller import SubscriptionsController
 from hub.transfers.controller import TransfersController
 
 ROUTES = [health, QuotesController, PricesController, CatalogController, CustomersController, PartnerController,
           AuditController, EnrollmentsController, OperationsController, EventsController, SubscriptionsController,
-          ReportsController, TransfersController, CredentialsController]
+          ReportsController, TransfersController, CredentialsController, ReconciliationsController]
 
 __all__ = ["ROUTES"]

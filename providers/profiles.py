@@ -34,6 +34,8 @@ class Profile:
     max_trial_users: int | None = None  # RA-ONB-01
     customer_country: str = "RU"  # whose customers it serves
     card_fields: tuple[str, ...] = ()  # what the card needs before a paid subscription (FAM-ONB-04)
+    agent_documents_mailbox: str | None = None  # RA-COMM-02: where the signed agent report, act and invoice go
+    agent_fee_payer: str | None = None  # RA-COMM-02: whom the partner invoices for its agent fee
     card_rule: str | None = None
     self_extension: tuple[int, int] | None = None  # FAM-SUB-06: (+sessions, +bases) for 7 days
     self_correction_minutes: int = 0  # FR-SUB-12: the partner corrects a subscription itself within this
@@ -77,7 +79,8 @@ PROFILES: dict[str, Profile] = {
                         card_fields=("legal_name", "inn", "email"), card_rule="RA-ONB-05",
                         onboarding=("trial_request",), account_field="rarus_login",
                         access_wait="Rarus to issue the trial credentials", access_wait_minutes=20,
-                        access_rule="RA-ONB-03"),
+                        access_rule="RA-ONB-03", agent_documents_mailbox="ptrsaas@rarus.ru",
+                        agent_fee_payer="ООО «Рарус-Софт»"),
 }
 
 

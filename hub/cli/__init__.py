@@ -9,6 +9,8 @@
     hub sandboxes [--host H]         the provider sandboxes on loopback ports; prints their addresses
     hub worker                       the outbox worker alone (beside `hub serve` with HUB_WORKER=0)
     hub report weekly PARTNER_ID [--week 2026-W48] [--format json|csv|xlsx] [--output FILE]
+    hub reconcile PROVIDER PERIOD [--file F] [--partner ID] [--format json|csv|xlsx] [--output FILE]
+                                     a statement (2026-12) or agent report (2026-Q4) against the hub's records
     hub quote FILE|- [--partner ID]  a quote request (JSON) → the response of POST /api/v1/quotes
     hub price FILE|- [--partner ID]  a subscription price request → POST /api/v1/prices/subscription
     hub catalog PROVIDER             the loaded catalog, as GET /api/v1/catalog/{provider}
@@ -33,7 +35,7 @@ import sys
 from pricing import CatalogError
 from providers import PROFILES
 
-from hub.cli import admin, reading, running
+from hub.cli import admin, reading, reconcile, running
 from hub.cli.common import EXIT_BAD_INPUT, emit
 from hub.core.caller import ROLES
 from hub.core.exceptions import REFUSALS
@@ -86,6 +88,14 @@ def parser() -> argparse.ArgumentParser:
     weekly.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
     weekly.add_argument("--output", help="write to this file instead of standard output")
     weekly.set_defaults(run=reading.report_weekly)
+    check = commands.add_parser("reconcile", help="reconcile a provider's statement or agent report (issue 12)")
+    check.add_argument("provider", choices=list(PROFILES))
+    check.add_argument("period", help="a month like 2026-12 (Fresh family) or a quarter like 2026-Q4 (Rarus)")
+    check.add_argument("--file", help="the statement or agent report (CSV or XLSX); default: fetched from the provider")
+    check.add_argument("--partner", help="the partner's id (default: the only partner of the database)")
+    check.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    check.add_argument("--output", help="write to this file instead of standard output")
+    check.set_defaults(run=reconcile.reconcile)
     db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="bring the schema up to date").set_defaults(run=admin.db_upgrade)
     partner = commands.add_parser("partner", help="partners").add_subparsers(dest="partner_command", required=True)

@@ -44,8 +44,9 @@ def send(session: AsyncSession, *, partner_id: str, provider: str, about: str, a
 
 async def ask_provider(session: AsyncSession, caller: Caller, provider: str, *, about: str, about_id: Any,
                        subscriber: Any, subject: str, lines: list[str], label: str, customer_id: str | None = None,
-                       enrollment_id: str | None = None) -> Operation:
-    """RULES §5: a request to the provider's mailbox, naming the partner, its code and the subscriber."""
+                       enrollment_id: str | None = None, to: str | None = None) -> Operation:
+    """RULES §5: a request to the provider's mailbox (or ``to``, another of its mailboxes), naming the
+    partner, its code and the subscriber."""
     partner = await session.get(Partner, caller.partner_id)
     if partner is None:
         raise NotFound(f"no partner {caller.partner_id}")
@@ -53,5 +54,5 @@ async def ask_provider(session: AsyncSession, caller: Caller, provider: str, *, 
               f"Номер абонента: {one_line(subscriber) or '—'}"]
     body = "\n".join(header + [one_line(line) for line in lines]) + "\n"  # each entry of ``lines`` is one line
     return send(session, partner_id=caller.partner_id, provider=provider, about=about, about_id=about_id,
-                to=PROFILES[provider].mailbox, subject=subject, body=body, label=label,
+                to=to or PROFILES[provider].mailbox, subject=subject, body=body, label=label,
                 customer_id=customer_id, enrollment_id=enrollment_id)

@@ -90,12 +90,18 @@ def _xlsx_cell(sheet: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
 
 
 def to_xlsx(title: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> bytes:
+    return to_xlsx_book([(title, columns, rows)])
+
+
+def to_xlsx_book(sheets: Sequence[tuple[str, Sequence[str], Sequence[Mapping[str, Any]]]]) -> bytes:
+    """One workbook of several sheets, each (title, columns, rows), cells typed as above."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(ILLEGAL_CHARACTERS_RE.sub("", title)[:31] or "Sheet")
-    sheet.freeze_panes = "A2"
-    sheet.append([_xlsx_cell(sheet, c, bold=True) for c in columns])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, row[c]) for c in columns])
+    for title, columns, rows in sheets:
+        sheet = book.create_sheet(ILLEGAL_CHARACTERS_RE.sub("", title)[:31] or "Sheet")
+        sheet.freeze_panes = "A2"
+        sheet.append([_xlsx_cell(sheet, c, bold=True) for c in columns])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, row[c]) for c in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

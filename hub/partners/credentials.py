@@ -212,6 +212,11 @@ async def signed_in_as(session: AsyncSession, vault: Vault | None, partner_id: s
     return RarusCredentials(secret["token"], row.account)
 
 
+async def has_own(session: AsyncSession, partner_id: str, provider: str) -> bool:
+    """Whether the partner stored credentials of its own at ``provider`` (so the vault is needed to sign in)."""
+    return await _row(session, partner_id, provider) is not None
+
+
 async def accounts_at(session: AsyncSession, provider: str, partner_ids: set[str]) -> dict[str, str]:
     """The stored account (subscriber number or partner code) of each of these partners at ``provider``."""
     if not partner_ids:

@@ -8,9 +8,10 @@ from contextlib import contextmanager
 import pytest
 from litestar.testing import TestClient
 
-import hub.core.auth
+import hub.app
 from hub.core.auth import rate_limits
 from hub.core.ratelimit import WindowLimiter
+from hub.partners.service import authenticate
 from tests.conftest import app_for, make_tenant, new_key
 
 
@@ -47,9 +48,13 @@ def random_key() -> dict[str, str]:
 
 
 @pytest.fixture
-def limited(database_url):
-    """(client, tenant, clock, url): 3 requests a minute per key, 5 failed authentications per address."""
+def limited(database_url, request):
+    """(client, tenant, clock, url): 3 requests a minute per key, 5 failed authentications per address;
+    a test's ``verify`` marker gives the key check the app is built with."""
     tenant = asyncio.run(make_tenant(database_url, "ООО Лимит"))
+    marker = request.node.get_closest_marker("verify")
+    if marker is not None:
+        request.getfixturevalue("monkeypatch").setattr(hub.app, "authenticate", marker.args[0])
     with TestClient(app_for(database_url, rate_limit_per_minute=3, auth_failures_per_minute=5)) as client:
         clock = Ticking()
         rate_limits(client.app).use_clock(clock)
@@ -88,16 +93,19 @@ def test_each_verified_key_has_its_own_allowance_and_open_paths_none(limited):
     assert health.status_code == 200 and "ratelimit-limit" not in health.headers
 
 
-def test_failed_authentications_lock_the_address_without_looking_keys_up(limited, monkeypatch):
+lookups: list[str] = []
+
+
+async def counting(session, presented):
+    """The partners' key check (hub/partners/service.py), counting its lookups."""
+    lookups.append(presented)
+    return await authenticate(session, presented)
+
+
+@pytest.mark.verify.with_args(counting)
+def test_failed_authentications_lock_the_address_without_looking_keys_up(limited):
     client, tenant, clock, _ = limited
-    lookups: list[str] = []
-    real = hub.core.auth.authenticate
-
-    async def counting(session, presented):
-        lookups.append(presented)
-        return await real(session, presented)
-
-    monkeypatch.setattr(hub.core.auth, "authenticate", counting)
+    lookups.clear()
     statuses = [client.get("/api/v1/customers", headers=random_key()).status_code for _ in range(5)]
     assert statuses == [401] * 5 and len(lookups) == 5
 

@@ -209,3 +209,19 @@ def test_one_object_on_both_sides():
     assert customers.missing_card_fields is sandbox_subscribers.missing_card_fields is cards_missing_card_fields
     assert agreement.PROMISED_PAYMENT_DAYS == service_manager.PROMISED_PAYMENT_DAYS == sandbox_changes.PROMISED_PAYMENT_DAYS \
         == rules.PROMISED_PAYMENT_DAYS
+
+
+def test_fr_price_02_fk_price_02_the_invoiced_months_are_one_rule_for_the_sandbox_and_the_ledger():
+    import ast
+    from datetime import date
+    from pathlib import Path
+
+    from pricing.invoicing import invoiced_months
+
+    assert invoiced_months(date(2027, 1, 15), False, 12) == ["2027-01"]  # FR-PRICE-02: regular, once
+    assert invoiced_months(date(2026, 12, 31), True, 3) == ["2026-12", "2027-01", "2027-02"]  # помесячно parts
+    root = Path(__file__).resolve().parents[2]
+    for user in ("providers/sandbox/fresh/state.py", "hub/reconciliation/ledger.py"):
+        imported = {a.name for n in ast.walk(ast.parse((root / user).read_text())) if isinstance(n, ast.ImportFrom)
+                    and n.module == "pricing.invoicing" for a in n.names}
+        assert "invoiced_months" in imported, user

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pricing import MOSCOW, add_months, month_key
+from pricing import MOSCOW
 from pricing.engines.fresh_price import invoice_due
+from pricing.invoicing import invoiced_months
 from pricing.subscription_rules import PROMISED_PAYMENT_DAYS
 
 from ..faults import StatementDefects
@@ -55,14 +56,11 @@ class FreshSandboxState(Changes):
     def statement(self, month: str, defects: StatementDefects, who: FreshPartner | None = None) -> list[dict[str, Any]]:
         lines = []
         for s in sorted(self.subscriptions_of(who), key=lambda s: s.number):
-            term = self.catalog.invoice_monthly if s.monthly else self.catalog.invoice_regular
-            if s.monthly and s.partner_monthly is not None and term is not None:
-                first = add_months(s.start.replace(day=1), term.month_offset)
-                months = [month_key(add_months(first, i)) for i in range(max(s.months_charged, 1))]
-                amount = s.partner_monthly
-            else:
-                months = [month_key(invoice_due(term, s.created_at.astimezone(MOSCOW).date(), s.start) or s.start)]
-                amount = s.amount
+            monthly = s.monthly and s.partner_monthly is not None and self.catalog.invoice_monthly is not None
+            term = self.catalog.invoice_monthly if monthly else self.catalog.invoice_regular
+            first_due = invoice_due(term, s.created_at.astimezone(MOSCOW).date(), s.start) or s.start
+            months = invoiced_months(first_due, monthly, s.months_charged)  # the hub's ledger reads the same rule
+            amount = s.partner_monthly if monthly else s.amount
             if month in months:
                 lines.append({"subscription": s.number, "subscriber": s.subscriber, "tariff": s.tariff,
                               "period_start": s.start.isoformat(), "period_end": s.end.isoformat(),

@@ -1,0 +1,135 @@
+"""A provider's statement or agent report, as the provider publishes it or the accountant uploads it,
+read into a typed table — or refused naming the line and the column.
+
+CSV: ``;``-separated UTF-8, with or without a BOM, a header line naming the columns (their order is
+free, extra columns are ignored); amounts with a decimal point or comma, spaces as thousands separators
+tolerated. XLSX: the first sheet, the same header (read with python-calamine, in one call). Amounts are
+Decimal with at most two decimals, never float.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+from python_calamine import CalamineError, CalamineWorkbook
+
+from hub.core.exceptions import InvalidField
+
+MAX_BYTES = 20 * 1024 * 1024  # a month of a large partner's book is a few MB
+MONEY = pl.Decimal(14, 2)
+MAX_TEXT = 200  # the longest text a line keeps (a subscription number, a login, a tariff's name)
+_AMOUNT = r"^-?\d{1,12}(\.\d{1,2})?$"
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a document is called and the columns it must have, each a kind: text, int, money, date, month."""
+
+    name: str
+    columns: dict[str, str]
+
+
+STATEMENT = Layout("statement", {"subscription": "text", "subscriber": "text", "tariff": "text",
+                                 "period_start": "date", "period_end": "date", "retail": "money",
+                                 "discount_percent": "int", "amount": "money"})
+AGENT_REPORT = Layout("agent report", {"report_date": "date", "login": "text", "month": "month",
+                                       "amount_paid": "money", "fee": "money"})
+
+
+class BadFile(InvalidField):
+    def __init__(self, message: str) -> None:
+        super().__init__("file", message)
+
+
+def read(data: bytes, layout: Layout, max_bytes: int | None = MAX_BYTES) -> pl.DataFrame:
+    """The document as a table with ``line`` (its line in the file, the header being 1) and typed columns."""
+    if not data.strip():
+        raise BadFile(f"the {layout.name} is empty")
+    if max_bytes is not None and len(data) > max_bytes:
+        raise BadFile(f"the {layout.name} is {len(data)} bytes; at most {max_bytes}")
+    raw = _xlsx(data, layout) if data.startswith(_XLSX_MAGIC) else _csv(data, layout)
+    missing = [c for c in layout.columns if c not in raw.columns]
+    if missing:
+        raise BadFile(f"line 1: the {layout.name} lacks the column(s) {', '.join(missing)} "
+                      f"(expected: {'; '.join(layout.columns)})")
+    raw = raw.select(list(layout.columns)).with_row_index("line", offset=2)
+    return raw.with_columns([_typed(column, kind) for column, kind in layout.columns.items()]) \
+        .pipe(_check, raw, layout)
+
+
+def _csv(data: bytes, layout: Layout) -> pl.DataFrame:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BadFile(f"line {line}: the {layout.name} is not UTF-8 text") from None
+    try:
+        frame = pl.read_csv(io.BytesIO(data), separator=";", infer_schema=False, has_header=True,
+                            truncate_ragged_lines=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        raise BadFile(f"the {layout.name} is not ;-separated CSV: {str(exc).splitlines()[0]}") from None
+    return frame.rename({c: c.strip().lower() for c in frame.columns})
+
+
+def _xlsx(data: bytes, layout: Layout) -> pl.DataFrame:
+    try:
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    except (CalamineError, ValueError, IndexError) as exc:
+        raise BadFile(f"the {layout.name} is not a readable XLSX workbook: {exc}") from None
+    if not rows:
+        raise BadFile(f"the {layout.name} is empty")
+    header = [str(c).strip().lower() for c in rows[0]]
+    body = [[_cell(v) for v in row] + [None] * (len(header) - len(row)) for row in rows[1:] if any(v not in ("", None) for v in row)]
+    return pl.DataFrame({name: [row[i] for row in body] for i, name in enumerate(header) if name},
+                        schema={name: pl.String for name in header if name})
+
+
+def _cell(value: object) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _typed(column: str, kind: str) -> pl.Expr:
+    value = pl.col(column).str.strip_chars()
+    if kind == "money":
+        normal = value.str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".")
+        return pl.when(normal.str.contains(_AMOUNT)).then(normal).otherwise(None).cast(MONEY).alias(column)
+    if kind == "int":
+        return value.cast(pl.Int32, strict=False).alias(column)
+    if kind == "date":
+        return value.str.to_date("%Y-%m-%d", strict=False).alias(column)
+    if kind == "month":
+        return pl.when(value.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$")).then(value).otherwise(None).alias(column)
+    bad = value.str.contains("\x00", literal=True) | (value.str.len_chars() > MAX_TEXT) | (value == "")
+    return pl.when(bad).then(None).otherwise(value).alias(column)
+
+
+_WHAT = {"money": "an amount with at most two decimals", "int": "a whole number", "date": "a date YYYY-MM-DD",
+         "month": "a month YYYY-MM", "text": "a value of at most 200 characters, without NUL"}
+
+
+def _check(typed: pl.DataFrame, raw: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+    """The first cell that is not what its column holds (or empty), as a 4xx naming its line and column."""
+    for column, kind in layout.columns.items():
+        bad = typed.select(pl.col("line"), pl.col(column).is_null().alias("bad")).filter("bad")
+        if bad.height:
+            line = bad["line"][0]
+            given = raw.filter(pl.col("line") == line)[column][0]
+            shown = "empty" if given in (None, "") else f"{given[:40]!r} is not {_WHAT[kind]}"
+            raise BadFile(f"line {line}, column {column}: {shown}")
+    if not typed.height:
+        raise BadFile(f"the {layout.name} has a header and no lines")
+    return typed
+
+
+__all__ = ["AGENT_REPORT", "MAX_BYTES", "STATEMENT", "BadFile", "Layout", "read"]
