@@ -42,6 +42,7 @@ def generate(folder: Path) -> tuple[Path, Path, dict[str, int]]:
         "subscription_id": "s" + ids.cast(pl.String).str.pad_start(8, "0"),
         "reference": (ids + 100_000).cast(pl.String), "tariff": pl.Series(["ПРОФ"] * n), "kind": pl.Series(["main"] * n),
         "month": pl.Series([MONTH] * n), "due_on": pl.Series([date(2027, 1, 15)] * n),
+        "expected_start": pl.Series([date(2027, 1, 1)] * n), "expected_end": pl.Series([date(2027, 12, 31)] * n),
         "expected_retail": pl.Series(["38652.00"] * n).cast(STATEMENT_LEDGER["expected_retail"]),
         "expected_discount": pl.Series([50] * n, dtype=pl.Int32),
         "expected": pl.Series(["19326.00"] * n).cast(STATEMENT_LEDGER["expected"]),

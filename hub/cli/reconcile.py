@@ -31,6 +31,12 @@ def reconcile(args: argparse.Namespace) -> int:
     except OSError as exc:
         emit(problem(400, "Unreadable input", str(exc)), sys.stderr)
         return EXIT_BAD_INPUT
+    if args.output and not Path(args.output).resolve().parent.is_dir():
+        emit(problem(400, "Bad output", f"no folder {Path(args.output).resolve().parent} for --output"), sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        emit(problem(400, "Bad output", "an XLSX workbook is not for a terminal: give --output FILE"), sys.stderr)
+        return EXIT_BAD_INPUT
     hub = compose(settings)
 
     async def run() -> tuple[Any, list[Any]]:

@@ -21,10 +21,12 @@ async def provide_session(state: State) -> AsyncGenerator[AsyncSession, None]:
 
 
 async def idempotent_write(
-    request: Request[Any, Any, Any], status: int, action: Callable[[AsyncSession], Awaitable[msgspec.Struct]]
+    request: Request[Any, Any, Any], status: int, action: Callable[[AsyncSession], Awaitable[msgspec.Struct]],
+    same_request: bytes | None = None,
 ) -> Response[Any]:
-    """Run a change once per Idempotency-Key, in one transaction with its audit entry."""
-    body = await request.body()
+    """Run a change once per Idempotency-Key, in one transaction with its audit entry. ``same_request``: what
+    makes two requests the same when the raw body cannot (a multipart upload's boundary changes every time)."""
+    body = same_request if same_request is not None else await request.body()
     answer = await run_once(
         request.app.state.db.sessions,
         request.user,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from typing import Any
 
 import msgspec
@@ -11,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.auth import needs
 from hub.core.deps import idempotent_write
-from hub.core.exceptions import InvalidField
+from hub.core.exceptions import InvalidField, Malformed
 from hub.core.input_guard import decode_body
 from hub.core.paging import check_window
 from hub.core.spreadsheet import CSV_MEDIA, XLSX_MEDIA, attachment
@@ -36,6 +38,8 @@ class ReconciliationsController(Controller):
         """JSON `{"provider", "period"}` fetches the document from the provider; multipart/form-data with
         the same fields and `file` (CSV `;` UTF-8, or XLSX) reconciles an uploaded one. Accepts Idempotency-Key."""
         provider, period, document, filename = await _input(request)
+        same = msgspec.json.encode({"provider": provider, "period": period, "filename": filename,
+                                    "file": hashlib.sha256(document).hexdigest() if document is not None else None})
         reconciliations.period(provider, period)  # a bad provider or period before anything is fetched
         state = request.app.state
         sign_in = signer(state.db, lambda: state.vault, state.adapters, request.user.partner_id, provider)
@@ -46,7 +50,7 @@ class ReconciliationsController(Controller):
             return await reconciliations.run(session, request.user, provider, period, document=document,
                                              filename=filename, fetch=fetch, attribution=attribution)
 
-        return await idempotent_write(request, 201, run)
+        return await idempotent_write(request, 201, run, same_request=same)
 
     @post("/{run_id:str}/payout", guards=[needs("operator")], status_code=200,
           summary="RA-COMM-02: record the act's number and date, the expected payout, and mail the cover letter")
@@ -75,7 +79,9 @@ class ReconciliationsController(Controller):
             raise InvalidField("format", "json, csv or xlsx")
         lines = await reconciliations.all_lines(session, request.user, run_id)
         name = f"reconciliation-{run.provider}-{run.period}.{format}"
-        body, media = (export.xlsx(run, lines), XLSX_MEDIA) if format == "xlsx" else (export.csv(lines), CSV_MEDIA)
+        make, media = (lambda: export.xlsx(run, lines), XLSX_MEDIA) if format == "xlsx" else \
+            (lambda: export.csv(lines), CSV_MEDIA)
+        body = await asyncio.to_thread(make)  # a large run's workbook must not hold up every other request
         return Response(body, media_type=media, headers=attachment(name))
 
     @get("/{run_id:str}/lines", summary="A run's lines, by category")
@@ -100,8 +106,11 @@ async def _input(request: Request[Any, Any, Any]) -> tuple[str, str, bytes | Non
             raise InvalidField("body", "give {\"provider\", \"period\"} as JSON, or a multipart form with a file")
         data = decode_body(body, ReconciliationCreate)
         return data.provider, data.period, None, None
-    await request.body()  # read once: the form is parsed from it, and the Idempotency-Key fingerprints it
-    form = await request.form()
+    await request.body()  # read once: the form is parsed from it
+    try:
+        form = await request.form()
+    except (UnicodeDecodeError, LookupError, ValueError) as exc:  # a part in an unknown or broken encoding
+        raise Malformed(f"the multipart form cannot be read: {type(exc).__name__}") from None
     fields = {k: form.get(k) for k in ("provider", "period")}
     for name, value in fields.items():
         if not isinstance(value, str) or not value.strip():
@@ -111,4 +120,10 @@ async def _input(request: Request[Any, Any, Any]) -> tuple[str, str, bytes | Non
         raise InvalidField("file", "the statement or agent report as a file field (CSV or XLSX)")
     document = await upload.read()
     data = decode_body(msgspec.json.encode(fields), ReconciliationCreate)
-    return data.provider, data.period, document, (upload.filename or "upload")[:200]
+    return data.provider, data.period, document, upload_name(upload.filename)
+
+
+def upload_name(name: str | None) -> str:
+    """The uploaded file's own name, one line, without folders, at most 200 characters."""
+    last = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch if ch.isprintable() else " " for ch in last).strip()[:200] or "upload"

@@ -16,32 +16,37 @@ from hub.reconciliation.periods import Period
 from hub.reconciliation.service import Attribution, Fetch, NoDocument
 
 
-SignIn = Callable[[], Awaitable[Any]]  # the provider's adapter, signed in as the partner
+SignIn = Callable[[], Awaitable[tuple[Any, bool]]]  # the provider's adapter signed in as the partner; its own account?
 
 
 def signer(db: Database, vault: Callable[[], Vault | None], adapters: Adapters, partner_id: str,
            provider: str) -> SignIn:
     """The partner's own credentials at the provider (``vault`` opened only when it has some), or the hub's
     default account — as the worker signs in."""
-    async def sign_in() -> Any:
+    async def sign_in() -> tuple[Any, bool]:
         async with db.reads() as session:
             own = await credentials.signed_in_as(session, vault(), partner_id, provider) \
                 if await credentials.has_own(session, partner_id, provider) else None
         if PROFILES[provider].interface == "rarus_cabinet":
-            return adapters.rarus_cabinet(provider, own)
-        return adapters.service_manager(provider, own)
+            return adapters.rarus_cabinet(provider, own), own is not None
+        return adapters.service_manager(provider, own), own is not None
 
     return sign_in
 
 
 def fetch_for(sign_in: SignIn, provider: str) -> Fetch:
-    async def fetch(period: Period) -> bytes:
+    async def fetch(period: Period) -> tuple[bytes, list[str]]:
+        title = PROFILES[provider].title
         try:
-            adapter = await sign_in()
+            adapter, own = await sign_in()
+            notes = [] if own else [
+                f"fetched with the hub's default {title} account: the partner has no credentials of its own there "
+                "(hub partner credentials, PUT /api/v1/partner/credentials/…), so the document may be another "
+                "partner's"]
             if period.is_quarter:
                 year, quarter = period.year_quarter
-                return await adapter.fetch_agent_report(year, quarter)
-            return await adapter.fetch_statement(period.key)
+                return await adapter.fetch_agent_report(year, quarter), notes
+            return await adapter.fetch_statement(period.key), notes
         except NotFound as exc:
             if exc.rule == "RA-COMM-03":
                 raise NoDocument(exc.message) from None
@@ -58,7 +63,7 @@ def attribution_for(sign_in: SignIn, provider: str) -> Attribution | None:
         return None
 
     async def outsiders(logins: list[str]) -> set[str]:
-        adapter = await sign_in()
+        adapter, _ = await sign_in()
         found = set()
         for login in logins:
             try:

@@ -30,7 +30,7 @@ from hub.reconciliation.periods import Period
 from hub.reconciliation.statements import MONEY
 
 STATEMENT_LEDGER = {"subscription_id": pl.String, "reference": pl.String, "tariff": pl.String, "kind": pl.String,
-                "month": pl.String, "due_on": pl.Date, "expected_retail": MONEY, "expected_discount": pl.Int32,
+                "month": pl.String, "due_on": pl.Date, "expected_start": pl.Date, "expected_end": pl.Date, "expected_retail": MONEY, "expected_discount": pl.Int32,
                 "expected": MONEY, "rule": pl.String, "order_note": pl.String}
 AGENT_REPORT_LEDGER = {"subscription_id": pl.String, "reference": pl.String, "month": pl.String, "paid": pl.Boolean,
                 "expected_retail": MONEY, "expected_discount": pl.Int32, "expected": MONEY,
@@ -64,7 +64,8 @@ async def statement(session: AsyncSession, partner_id: str, provider: str, perio
             continue
         due_on = first_due if not monthly else max(first_due, date.fromisoformat(period.key + "-01"))
         found.append({"subscription_id": row.id, "reference": row.provider_number, "tariff": row.tariff,
-                      "kind": row.kind, "month": period.key, "due_on": due_on, "expected_retail": row.retail,
+                      "kind": row.kind, "month": period.key, "due_on": due_on, "expected_start": row.start,
+                      "expected_end": row.end, "expected_retail": row.retail,
                       "expected_discount": row.discount_percent,
                       "expected": row.partner_monthly if monthly else row.partner_cost,
                       "rule": _discount_rule(row.rules), "order_note": _order_note(row)})

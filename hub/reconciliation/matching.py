@@ -54,6 +54,7 @@ def statement(ledger: pl.DataFrame, table: pl.DataFrame, month: str, today: date
     """A Fresh-family statement of ``month`` (``table``, from statements.read) against the ledger."""
     document = table.select(
         "line", pl.col("subscription").alias("reference"), pl.col("tariff").alias("billed_tariff"),
+        pl.col("period_start").alias("billed_start"), pl.col("period_end").alias("billed_end"),
         pl.col("retail").alias("billed_retail"), pl.col("discount_percent").alias("billed_discount_n"),
         pl.col("amount").alias("billed"))
     firsts, again = _occurrences(document, ["reference"])
@@ -61,17 +62,30 @@ def statement(ledger: pl.DataFrame, table: pl.DataFrame, month: str, today: date
     joined = ledger.join(firsts, on="reference", how="full", coalesce=True)
     joined = joined.join(_causes(joined, cause), on=["expected_discount_n", "billed_discount_n", "rule"], how="left")
     known, billed = pl.col("subscription_id").is_not_null(), pl.col("line").is_not_null()
-    agrees = (pl.col("expected") == pl.col("billed")) & (pl.col("expected_retail") == pl.col("billed_retail")) \
-        & (pl.col("expected_discount_n") == pl.col("billed_discount_n"))
+    same = {"amount": pl.col("expected") == pl.col("billed"),
+            "retail": pl.col("expected_retail") == pl.col("billed_retail"),
+            "discount": pl.col("expected_discount_n") == pl.col("billed_discount_n"),
+            "period": (pl.col("expected_start") == pl.col("billed_start")) & (pl.col("expected_end") == pl.col("billed_end")),
+            "tariff": pl.col("tariff").str.to_lowercase() == pl.col("billed_tariff").str.to_lowercase()}
+    agrees = pl.all_horizontal(list(same.values()))
     category = pl.when(known & billed & agrees).then(pl.lit("matched")) \
         .when(known & billed).then(pl.lit("amount_mismatch")) \
         .when(known).then(pl.lit("missing_in_statement")).otherwise(pl.lit("unexpected_in_statement"))
+    def unless(ok: pl.Expr, *parts: pl.Expr) -> pl.Expr:
+        return pl.when(ok).then(pl.lit("")).otherwise(pl.concat_str(list(parts)))
+
     mismatch = pl.concat_str([
-        pl.lit("billed "), _text(pl.col("billed")), pl.lit(" instead of "), _text(pl.col("expected")),
-        pl.lit(": retail "), _text(pl.col("billed_retail")), pl.lit(" (the hub "), _text(pl.col("expected_retail")),
-        pl.lit("), discount "), _text(pl.col("billed_discount_n")), pl.lit("% (the hub "),
-        _text(pl.col("expected_discount_n")), pl.lit("%, "), _text(pl.col("rule"), "no discount rule"), pl.lit(")"),
-        _note(pl.col("cause")), _note(pl.col("order_note"))])
+        pl.when(same["amount"]).then(pl.lit("billed the expected ") + _text(pl.col("billed")) + pl.lit(", but"))
+        .otherwise(pl.lit("billed ") + _text(pl.col("billed")) + pl.lit(" instead of ") + _text(pl.col("expected")) + pl.lit(":")),
+        unless(same["retail"], pl.lit(" retail "), _text(pl.col("billed_retail")), pl.lit(" (the hub "),
+               _text(pl.col("expected_retail")), pl.lit(");")),
+        unless(same["discount"], pl.lit(" discount "), _text(pl.col("billed_discount_n")), pl.lit("% (the hub "),
+               _text(pl.col("expected_discount_n")), pl.lit("%, "), _text(pl.col("rule"), "no discount rule"), pl.lit(");")),
+        unless(same["period"], pl.lit(" period "), _text(pl.col("billed_start")), pl.lit("–"), _text(pl.col("billed_end")),
+               pl.lit(" (the hub "), _text(pl.col("expected_start")), pl.lit("–"), _text(pl.col("expected_end")), pl.lit(");")),
+        unless(same["tariff"], pl.lit(" tariff «"), _text(pl.col("billed_tariff")), pl.lit("» (the hub «"),
+               _text(pl.col("tariff")), pl.lit("»);")),
+        _note(pl.col("cause")), _note(pl.col("order_note"))]).str.strip_suffix(";")
     due = pl.col("due_on") > pl.lit(today)
     missing = pl.concat_str([
         pl.lit("not on the statement of "), pl.lit(month), pl.lit(": expected "), _text(pl.col("expected")),

@@ -15,7 +15,7 @@ from providers import PROFILES
 
 from hub.core import audit, mailbox
 from hub.core.caller import Caller
-from hub.core.db import Operation
+from hub.core.db import Operation, Partner
 from hub.core.exceptions import Conflict, InvalidField
 from hub.core.schemas import Input
 from hub.core.tenancy import owned_row
@@ -44,6 +44,12 @@ async def request_payout(session: AsyncSession, caller: Caller, run_id: str, dat
         raise InvalidField("reconciliation", f"{profile.title} pays no agent fee: no payout documents", rule="RA-COMM-02")
     if run.payout is not None:
         raise Conflict(f"the payout of {run.period} was recorded already (act {run.payout['act_number']})")
+    stored = (await session.get(Partner, caller.partner_id)).standing or {}
+    code = (stored.get(run.provider) or {}).get("partner_code")
+    if not code or len(str(code)) != 4:
+        raise InvalidField("partner", "the partner's Rarus code is missing or not in 4-character form: no payout "
+                           "documents are made for it (RA-COMM-03, RA-ONB-08); set it in the partner's standing",
+                           rule="RA-COMM-02")
     if not run.summary:
         raise InvalidField("reconciliation", "the quarter has no agent report to pay (RA-COMM-03)", rule="RA-COMM-02")
     payout = run.totals["billed"]

@@ -18,7 +18,7 @@ class ReconciliationCreate(Input):
     """Without a file the hub fetches the document from the provider (multipart: the same fields and ``file``)."""
 
     provider: ProviderName
-    period: line(7, min_length=7)  # "2026-12" (Fresh family) or "2026-Q4" (Rarus)
+    period: line(40)  # "2026-12" (Fresh family) or "2026-Q4" (Rarus); its form is checked with the provider
 
 
 class ReconciliationOut(msgspec.Struct):

@@ -24,7 +24,7 @@ from hub.reconciliation.schemas import LineOut, LinePage, ReconciliationOut, Res
 from hub.reconciliation.statements import AGENT_REPORT, STATEMENT, Layout, read
 from hub.reconciliation.totals import totals
 
-Fetch = Callable[[periods.Period], Awaitable[bytes]]  # raises NoDocument when the provider publishes none
+Fetch = Callable[[periods.Period], Awaitable[tuple[bytes, list[str]]]]  # the document and notes; NoDocument if none
 
 
 class NoDocument(Exception):
@@ -58,7 +58,8 @@ class Reconciliations:
         notes: list[str] = []
         if document is None and fetch is not None:
             try:
-                document = await fetch(period)
+                document, fetched_notes = await fetch(period)
+                notes += fetched_notes
             except NoDocument as exc:
                 notes.append(f"the provider publishes no document for {period.key}: {exc} (RA-COMM-03)")
         table = read(document, layout) if document is not None else _empty(layout)

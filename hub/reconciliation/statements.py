@@ -55,7 +55,10 @@ def read(data: bytes, layout: Layout, max_bytes: int | None = MAX_BYTES) -> pl.D
     if missing:
         raise BadFile(f"line 1: the {layout.name} lacks the column(s) {', '.join(missing)} "
                       f"(expected: {'; '.join(layout.columns)})")
-    raw = raw.select(list(layout.columns)).with_row_index("line", offset=2)
+    if "line" not in raw.columns:
+        raw = raw.with_row_index("line", offset=2)
+    blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in layout.columns])
+    raw = raw.select("line", *layout.columns).filter(~blank)  # blank lines (Excel's ;;;;) are no lines
     return raw.with_columns([_typed(column, kind) for column, kind in layout.columns.items()]) \
         .pipe(_check, raw, layout)
 
@@ -84,9 +87,11 @@ def _xlsx(data: bytes, layout: Layout) -> pl.DataFrame:
     if not rows:
         raise BadFile(f"the {layout.name} is empty")
     header = [str(c).strip().lower() for c in rows[0]]
-    body = [[_cell(v) for v in row] + [None] * (len(header) - len(row)) for row in rows[1:] if any(v not in ("", None) for v in row)]
-    return pl.DataFrame({name: [row[i] for row in body] for i, name in enumerate(header) if name},
-                        schema={name: pl.String for name in header if name})
+    body = [(number, [_cell(v) for v in row] + [None] * (len(header) - len(row)))
+            for number, row in enumerate(rows[1:], start=2) if any(v not in ("", None) for v in row)]
+    frame = pl.DataFrame({name: [row[i] for _, row in body] for i, name in enumerate(header) if name},
+                         schema={name: pl.String for name in header if name})
+    return frame.with_columns(pl.Series("line", [n for n, _ in body], dtype=pl.UInt32))  # the sheet's row numbers
 
 
 def _cell(value: object) -> str | None:
@@ -104,8 +109,9 @@ def _typed(column: str, kind: str) -> pl.Expr:
     if kind == "money":
         normal = value.str.replace_all(r"[\s\u00a0]", "").str.replace(",", ".")
         return pl.when(normal.str.contains(_AMOUNT)).then(normal).otherwise(None).cast(MONEY).alias(column)
-    if kind == "int":
-        return value.cast(pl.Int32, strict=False).alias(column)
+    if kind == "int":  # a percentage: 0…100
+        number = value.cast(pl.Int32, strict=False)
+        return pl.when(number.is_between(0, 100)).then(number).otherwise(None).alias(column)
     if kind == "date":
         return value.str.to_date("%Y-%m-%d", strict=False).alias(column)
     if kind == "month":
@@ -114,7 +120,7 @@ def _typed(column: str, kind: str) -> pl.Expr:
     return pl.when(bad).then(None).otherwise(value).alias(column)
 
 
-_WHAT = {"money": "an amount with at most two decimals", "int": "a whole number", "date": "a date YYYY-MM-DD",
+_WHAT = {"money": "an amount with at most two decimals", "int": "a whole percentage 0–100", "date": "a date YYYY-MM-DD",
          "month": "a month YYYY-MM", "text": "a value of at most 200 characters, without NUL"}
 
 
@@ -127,9 +133,7 @@ def _check(typed: pl.DataFrame, raw: pl.DataFrame, layout: Layout) -> pl.DataFra
             given = raw.filter(pl.col("line") == line)[column][0]
             shown = "empty" if given in (None, "") else f"{given[:40]!r} is not {_WHAT[kind]}"
             raise BadFile(f"line {line}, column {column}: {shown}")
-    if not typed.height:
-        raise BadFile(f"the {layout.name} has a header and no lines")
-    return typed
+    return typed  # a header and no lines: nothing billed (every expectation is then missing)
 
 
 __all__ = ["AGENT_REPORT", "MAX_BYTES", "STATEMENT", "BadFile", "Layout", "read"]

@@ -268,7 +268,7 @@ async def test_bad_uploads_are_refused_naming_the_line_and_column_and_nothing_is
         "not a number": (GOOD.replace("19326,00", "много").encode(), 422, "line 2, column amount: 'много' is not an amount"),
         "three decimals": (GOOD.replace("19326,00", "19326.001").encode(), 422, "line 2, column amount"),
         "empty": (b"", 422, "the statement is empty"),
-        "header only": (HEADER.encode(), 422, "a header and no lines"),
+        "a percentage over 100": (GOOD.replace(";50;", ";150;").encode(), 422, "line 2, column discount_percent"),
         "not UTF-8": (GOOD.encode("cp1251"), 422, "not UTF-8"),
         "a NUL byte": (GOOD.replace("ПРОФ", "ПР\x00ОФ").encode(), 422, "line 2"),
         "a bad date": (GOOD.replace("2026-12-01", "01.12.2026").encode(), 422, "line 2, column period_start"),
@@ -355,3 +355,39 @@ async def test_hub_reconcile_prints_summary_totals_and_lines_and_refuses_a_bad_f
         assert CalamineWorkbook.from_path(str(xlsx)).sheet_names[1:] == ["matched"]
         runs = (await live.client.get("/api/v1/reconciliations", headers=live.headers)).json()
         assert len(runs) == 2  # the refused file stored nothing
+
+
+async def test_a_statement_with_nothing_billed_shows_every_expectation_missing(database_url, sandboxes):
+    """A month whose statement has no lines (the provider's, or an upload of its header and blank lines) is
+    reconciled, not refused: each expected subscription is missing_in_statement."""
+    async with running(database_url, sandboxes) as (live, worker):
+        sold = await three_subscriptions(live, worker, sandboxes)
+        httpx.post(f"{sandboxes.served['fresh_ru'].url}/_control/statement-defects", json={"missing": 3})
+        fetched = await reconcile(live, provider="fresh_ru", period=statement_month())
+        assert {c: v["count"] for c, v in fetched["summary"].items()} == {"missing_in_statement": 3}
+        assert Decimal(fetched["totals"]["expected"]) == sum(Decimal(s["partner_cost"]) for s in sold.values())
+        blank = (HEADER + ";;;;;;;\r\n\r\n").encode()
+        uploaded = await live.client.post("/api/v1/reconciliations", headers=live.headers,
+                                          data={"provider": "fresh_ru", "period": statement_month()},
+                                          files={"file": ("../../etc/пустой\r\nX: y.csv", blank, "text/csv")})
+        assert uploaded.status_code == 201, uploaded.text
+        assert uploaded.json()["summary"]["missing_in_statement"]["count"] == 3
+        assert uploaded.json()["filename"] == "пустой  X: y.csv"  # one line, no folders
+
+
+async def test_an_upload_replays_by_its_idempotency_key_and_a_broken_form_is_a_400(database_url, sandboxes):
+    async with running(database_url, sandboxes) as (live, _):
+        headers = {**live.headers, "Idempotency-Key": "upload-1"}
+        answers = [await live.client.post("/api/v1/reconciliations", headers=headers,
+                                          data={"provider": "fresh_ru", "period": "2026-12"},
+                                          files={"file": ("s.csv", GOOD.encode(), "text/csv")}) for _ in range(2)]
+        assert [a.status_code for a in answers] == [201, 201]
+        assert answers[0].json()["id"] == answers[1].json()["id"] and answers[1].headers["idempotent-replayed"] == "true"
+        broken = b"--B\r\nContent-Disposition: form-data; name=\"period\"\r\nContent-Type: text/plain; charset=nonexistent" \
+                 b"\r\n\r\n2026-12\r\n--B--\r\n"
+        refused = await live.client.post("/api/v1/reconciliations", content=broken,
+                                         headers={**live.headers, "Content-Type": "multipart/form-data; boundary=B"})
+        assert refused.status_code == 400, refused.text
+        worded = await live.client.post("/api/v1/reconciliations", json={"provider": "fresh_ru", "period": "2026-12-01"},
+                                        headers=live.headers)
+        assert worded.status_code == 422 and "is not a month like 2026-12" in worded.json()["detail"]

@@ -20,7 +20,7 @@ HEADER = "subscription;subscriber;tariff;period_start;period_end;retail;discount
 
 def expectation(ref: str, discount: int, amount: str, due: date = date(2027, 1, 15), rule: str = "FR-DISC-03") -> dict:
     return {"subscription_id": f"s{ref}", "reference": ref, "tariff": "ПРОФ", "kind": "main", "month": "2027-01",
-            "due_on": due, "expected_retail": D("38652.00"), "expected_discount": discount, "expected": D(amount),
+            "due_on": due, "expected_start": date(2027, 1, 1), "expected_end": date(2027, 12, 31), "expected_retail": D("38652.00"), "expected_discount": discount, "expected": D(amount),
             "rule": rule, "order_note": None}
 
 
