@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run demo test bench bench-reconcile clean postgres
+.PHONY: install run demo test bench bench-reconcile clean postgres chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/hub up --demo --host $(HOST) --port $(PORT)
 
-test: $(STAMP) postgres
+test: $(STAMP) postgres chromium
 	$(BIN)/python -m pytest
 
 # The suite starts its own PostgreSQL server from the machine's binaries; install them when missing.
@@ -32,6 +32,14 @@ postgres:
 	  echo "PostgreSQL is missing: installing it with apt"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+# The browser tests drive Debian's Chromium headless (Playwright points at it); install it when missing.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then :; else \
+	  echo "Chromium is missing: installing it with apt"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
 bench: $(STAMP)

@@ -26,6 +26,7 @@ from hub.core.openapi import ProblemResponses
 from hub.core.settings import Settings
 from hub.partners.service import authenticate
 from hub.routes import ROUTES
+from hub.web.setup import swagger, web
 
 
 def create_app(
@@ -45,7 +46,7 @@ def create_app(
     workers: list[Any] = []
 
     async def start(app: Litestar) -> None:
-        app.state.db, app.state.adapters = db, outbound
+        app.state.db, app.state.adapters, app.state.clock = db, outbound, clock
         app.state.vault = hub.vault  # provider credentials, encrypted at rest (hub/partners/credentials.py)
         await db.upgrade()
         await purge(db.sessions, timedelta(hours=settings.idempotency_hours), clock.now())
@@ -66,8 +67,9 @@ def create_app(
 
     controls = [control_router(clock, settings.provider_urls, after_clock_move)] \
         if isinstance(clock, ControllableClock) else []
+    pages = web(settings)
     return Litestar(
-        route_handlers=[*ROUTES, *controls],
+        route_handlers=[*ROUTES, *controls, *pages.routes],
         dependencies={
             "pricing": Provide(lambda: hub.pricing, sync_to_thread=False, use_cache=True),
             "onboarding": Provide(lambda: hub.onboarding, sync_to_thread=False, use_cache=True),
@@ -77,8 +79,12 @@ def create_app(
             "clock": Provide(lambda: clock, sync_to_thread=False, use_cache=True),
             "session": Provide(provide_session),
         },
-        middleware=[authentication(authenticate, settings.rate_limit_per_minute, settings.auth_failures_per_minute)],
-        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[*pages.middleware,
+                    authentication(authenticate, settings.rate_limit_per_minute, settings.auth_failures_per_minute,
+                                   pages.paths)],
+        exception_handlers={**EXCEPTION_HANDLERS, **pages.exception_handlers},
+        csrf_config=pages.csrf,
+        template_config=pages.templates,
         before_request=check_input,
         request_max_body_size=MAX_BODY,
         on_startup=[start],
@@ -88,6 +94,7 @@ def create_app(
             title="Reseller hub",
             version="0.1.0",
             path="/schema",
+            render_plugins=[swagger()],
             components=Components(security_schemes={"api_key": SecurityScheme(type="http", scheme="bearer")}),
             security=[{"api_key": []}],
         ),

@@ -23,7 +23,9 @@ from hub.core.caller import Caller
 from hub.core.exceptions import Forbidden
 from hub.core.ratelimit import Monotonic, Verdict, WindowLimiter
 
-OPEN_PATHS = ["^/health", "^/schema", "^/_control"]  # /_control exists only on a controllable clock (hub/core/control.py)
+# open to all: /health, /schema, /_control (only on a controllable clock, hub/core/control.py); the web pages
+# add theirs (they check their own session, hub/web/auth.py)
+OPEN_PATHS = ["^/health", "^/schema", "^/_control"]
 _VERDICT = "hub.rate_limit"  # the scope key carrying the key's verdict to the response headers
 
 
@@ -104,11 +106,12 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
         return caller
 
 
-def authentication(verify: Verify, per_key: int, failures_per_address: int) -> DefineMiddleware:
+def authentication(verify: Verify, per_key: int, failures_per_address: int,
+                   open_paths: tuple[str, ...] = ()) -> DefineMiddleware:
     """Authentication by ``verify`` (the partners' key check, hub/partners/service.py) with both limits
     (``per_key`` requests, ``failures_per_address`` failures a minute; 0 = off)."""
     return DefineMiddleware(ApiKeyAuthentication, limits=RateLimits(per_key, failures_per_address), verify=verify,
-                            exclude=OPEN_PATHS)
+                            exclude=[*OPEN_PATHS, *open_paths])
 
 
 def rate_limits(app: Litestar) -> RateLimits:

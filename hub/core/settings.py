@@ -50,6 +50,7 @@ class Settings:
     rarus_token: str = field(default="sandbox-token", repr=False)  # HUB_RARUS_TOKEN
     rarus_partner_code: str = "0320"  # HUB_RARUS_PARTNER_CODE (4 characters, RA-ONB-08)
     secret_key: str = field(default="", repr=False)  # HUB_SECRET_KEY: Fernet key(s) for stored provider credentials
+    web_secret: str = field(default="", repr=False)  # HUB_WEB_SECRET: signs the browser's session (hub/web/secret.py)
     smtp_host: str = SANDBOX_HOST  # HUB_SMTP_HOST: the relay for e-mail channels (the sandbox desk by default)
     smtp_port: int = SANDBOX_PORTS["medicine_smtp"]  # HUB_SMTP_PORT
     mail_from: str = "hub@partner.local"  # HUB_MAIL_FROM: where providers answer
@@ -85,6 +86,7 @@ class Settings:
             rarus_token=env.get("HUB_RARUS_TOKEN", "sandbox-token"),
             rarus_partner_code=env.get("HUB_RARUS_PARTNER_CODE", "0320"),
             secret_key=env.get("HUB_SECRET_KEY", ""),
+            web_secret=env.get("HUB_WEB_SECRET", ""),
             smtp_host=env.get("HUB_SMTP_HOST", SANDBOX_HOST),
             smtp_port=int(env.get("HUB_SMTP_PORT", SANDBOX_PORTS["medicine_smtp"])),
             mail_from=env.get("HUB_MAIL_FROM", "hub@partner.local"),

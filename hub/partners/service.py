@@ -163,6 +163,17 @@ async def revoke_key(session: AsyncSession, key_id: str, now: datetime) -> ApiKe
     return key
 
 
+async def caller_of_key(session: AsyncSession, key_id: str) -> Caller | None:
+    """The caller behind a live key known by its id (a browser session signed in with it), or None once
+    the key is revoked — so revoking a key signs its browser sessions out too."""
+    found = (await session.execute(select(ApiKey, Partner.standing).join(Partner, Partner.id == ApiKey.partner_id)
+                                   .where(ApiKey.id == key_id))).first()
+    if found is None or found[0].revoked_at is not None:
+        return None
+    key, standing = found
+    return Caller(key.partner_id, key.id, key.role, pricing_standing(msgspec.convert(standing or {}, Standing)))
+
+
 async def authenticate(session: AsyncSession, presented: str) -> Caller | None:
     """The caller behind a presented key, or None; the secret is compared in constant time."""
     scheme, _, rest = presented.partition("_")

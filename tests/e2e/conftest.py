@@ -18,3 +18,11 @@ def demo_env(request, tmp_path_factory) -> dict[str, str]:
     if request.param == "postgresql":
         env["HUB_DATABASE_URL"] = asyncio.run(request.getfixturevalue("postgres").create_database(f"demo_{uuid.uuid4().hex[:12]}"))
     return env
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so a browser fixture can tell that its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report

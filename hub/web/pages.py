@@ -1,0 +1,75 @@
+"""What every page shares — who is signed in, the section, a refusal shown on the page — and the list of
+pages. Pages are thin: they call the same services as the API's controllers."""
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Request
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.core.caller import Caller
+from hub.core.exceptions import Refusal
+from hub.partners.service import get_partner
+from hub.web.auth import ROLE_NAMES, NotAllowed, SignIn, sign_out
+
+
+async def page(session: AsyncSession, caller: Caller, template: str, section: str, *, status_code: int = 200,
+               **context: Any) -> Template:
+    partner = await get_partner(session, caller.partner_id)
+    return Template(template, status_code=status_code, context={
+        "caller": caller, "partner_name": partner.name, "role_name": ROLE_NAMES[caller.role], "section": section,
+        "may_operate": caller.may("operator"), **context})
+
+
+async def write(request: Request[Any, Any, Any], action: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
+    """A page's change, in one committed transaction (the API's writes go through idempotent_write)."""
+    async with request.app.state.db.sessions() as session:
+        result = await action(session)
+        await session.commit()
+        return result
+
+
+# the decoder's messages (msgspec) as a Russian reader gets them; the hub's own refusals are shown as they are
+DECODER_WORDS = [
+    (r"Expected `int`, got `\w+`", "нужно целое число"),
+    (r"Expected `(?:decimal|number|float)`, got `\w+`", "нужно число"),
+    (r"Expected `bool`, got `\w+`", "нужно да или нет"),
+    (r"Expected `(?:int|number|decimal)` >= (\S+)", r"не меньше \1"),
+    (r"Expected `(?:int|number|decimal)` <= (\S+)", r"не больше \1"),
+    (r"Expected `str` of length <= (\d+)", r"не длиннее \1 знаков"),
+    (r"Expected `str` of length >= (\d+)", r"не короче \1 знаков"),
+    (r"Expected `array` of length >= 1", "нужно хотя бы одно значение"),
+    (r"Expected `array` of length <= (\d+)", r"не больше \1 значений"),
+    (r"Object missing required field `(\w+)`", r"не заполнено: \1"),
+    (r"Invalid enum value (.+)", r"недопустимое значение \1"),
+    (r"Invalid date", "нужна дата"),
+]
+
+
+def refusal_text(error: Refusal) -> str:
+    """A refusal as a page shows it: the message (the decoder's in Russian), the field and the rule it names."""
+    message = error.message
+    for pattern, words in DECODER_WORDS:
+        message = re.sub(pattern, words, message)
+    where = f" (поле {error.field})" if getattr(error, "field", None) else ""
+    rule = f" [{error.rule}]" if getattr(error, "rule", None) else ""
+    return f"{message}{where}{rule}"
+
+
+def forbidden(request: Request[Any, Any, Any], exc: NotAllowed) -> Template:
+    return Template("forbidden.html", status_code=403, context={"message": exc.detail, "caller": None})
+
+
+def _pages() -> list[Any]:
+    from hub.web.customers import CUSTOMER_PAGES
+    from hub.web.dashboard import DASHBOARD_PAGES
+    from hub.web.quote import QUOTE_PAGES
+    from hub.web.reconciliation import RECONCILIATION_PAGES
+
+    return [SignIn, sign_out, *DASHBOARD_PAGES, *QUOTE_PAGES, *CUSTOMER_PAGES, *RECONCILIATION_PAGES]
+
+
+PAGES = _pages()

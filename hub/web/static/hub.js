@@ -1,0 +1,15 @@
+// The hub's pages work without this file; with it: htmx requests carry the CSRF token, "copy as JSON" copies.
+document.addEventListener("htmx:configRequest", function (event) {
+  var token = document.querySelector('meta[name="csrf-token"]');
+  if (token) { event.detail.headers["x-csrftoken"] = token.content; }
+});
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button) { return; }
+  var source = document.getElementById(button.getAttribute("data-copy"));
+  if (source && navigator.clipboard) {
+    navigator.clipboard.writeText(source.value || source.textContent).then(function () {
+      button.textContent = "Скопировано";
+    });
+  }
+});

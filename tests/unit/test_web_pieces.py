@@ -1,0 +1,49 @@
+"""The web pages' small parts (issue 13): Russian formats, where signing in may send the browser back to,
+the decoder's messages in Russian, the quote form read as the API's request."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+import pytest
+
+from hub.core.exceptions import InvalidField
+from hub.core.input_guard import decode_body
+from hub.web.auth import safe_next
+from hub.web.formatting import day, money
+from hub.web.pages import refusal_text
+from hub.web.quote import _Form, need_of
+from pricing import QuoteRequest
+
+
+def test_money_and_dates_read_as_a_russian_reader_expects():
+    assert money(Decimal("38652"), "RUB") == "38\xa0652,00\xa0₽"
+    assert money("110000.00", "KZT") == "110\xa0000,00\xa0₸"
+    assert day(date(2026, 7, 12)) == day("2026-07-12") == "12.07.2026"
+    assert money(None, "RUB") == day(None) == "—"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil", "", None, "javascript:x"])
+def test_signing_in_never_sends_the_browser_to_another_site(target):
+    assert safe_next(target) == "/"
+
+
+def test_signing_in_returns_to_a_page_of_this_site():
+    assert safe_next("/customers/abc?q=1") == "/customers/abc?q=1"
+
+
+def test_the_decoders_messages_are_shown_in_russian_with_their_field():
+    assert refusal_text(InvalidField("months", "Expected `int`, got `str`")) == "нужно целое число (поле months)"
+    assert refusal_text(InvalidField("seat_plan[0].users", "Expected `int` >= 1")) == \
+        "не меньше 1 (поле seat_plan[0].users)"
+
+
+def test_the_quote_form_is_the_apis_request():
+    form = _Form({"region": "ru", "months": "12", "users_0": "3", "configurations_0": ["bp"], "mode_0": "single",
+                  "users_1": "1", "configurations_1": ["zup", "bp"], "mode_1": "alternate", "new_to_1c": "yes",
+                  "options": ["premium"], "bases": "2"})
+    need = decode_body(msgspec.json.encode(need_of(form)), QuoteRequest)
+    assert [(g.users, g.configurations, g.mode) for g in need.seat_plan] == [(3, ["bp"], "single"),
+                                                                            (1, ["zup", "bp"], "alternate")]
+    assert need.customer.new_to_1c is True and need.options == ["premium"] and need.bases == 2
