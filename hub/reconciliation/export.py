@@ -45,7 +45,8 @@ def xlsx(run: ReconciliationOut, lines: list[LineOut]) -> bytes:
     summary: list[dict[str, Any]] = [
         {"what": c, "count": run.summary[c]["count"], "expected": _money(run.summary[c]["expected"]),
          "billed": _money(run.summary[c]["billed"])} for c in CATEGORIES if c in run.summary]
-    summary += [{"what": f"total: {k}", "count": None, "expected": _money(v), "billed": None} for k, v in run.totals.items()]
+    summary += [{"what": f"total: {k}", "count": None, "expected": None if k == "billed" else _money(v),
+                 "billed": _money(v) if k == "billed" else None} for k, v in run.totals.items()]
     summary += [{"what": note, "count": None, "expected": None, "billed": None} for note in run.notes]
     sheets = [(f"Сверка {run.provider} {run.period}", SUMMARY, summary)]
     rows = _rows(lines)

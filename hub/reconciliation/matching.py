@@ -121,15 +121,18 @@ def _duplicates(again: pl.DataFrame, ledger: pl.DataFrame, month: str) -> pl.Dat
     return _shaped(dup)
 
 
-def agent_report(ledger: pl.DataFrame, report: pl.DataFrame, not_attributed: Collection[str]) -> pl.DataFrame:
-    """A Rarus agent report against the ledger; ``not_attributed``: logins the cabinet does not attribute."""
+def agent_report(ledger: pl.DataFrame, report: pl.DataFrame, not_attributed: Collection[str],
+                 months: Collection[str] = ()) -> pl.DataFrame:
+    """A Rarus agent report against the ledger; ``not_attributed``: logins the cabinet does not attribute;
+    ``months``: the quarter's, to tell a line of another period from a client the hub does not know."""
     document = report.select("line", pl.col("login").alias("reference"), "month",
                              pl.col("amount_paid").alias("billed_retail"), pl.col("fee").alias("billed"))
     firsts, again = _occurrences(document, ["reference", "month"])
     joined = ledger.join(firsts, on=["reference", "month"], how="full", coalesce=True)
     known, billed = pl.col("subscription_id").is_not_null(), pl.col("line").is_not_null()
     outsider = pl.col("reference").is_in(list(not_attributed))
-    billed_rate = (pl.col("billed").cast(pl.Float64) * 100 / pl.col("billed_retail").cast(pl.Float64)).round(2)
+    billed_rate = pl.when(pl.col("billed_retail") > 0).then(
+        (pl.col("billed").cast(pl.Float64) * 100 / pl.col("billed_retail").cast(pl.Float64)).round(2))
     category = pl.when(known & billed & (pl.col("expected_retail") != pl.col("billed_retail"))).then(pl.lit("amount_mismatch")) \
         .when(known & billed & (pl.col("expected") != pl.col("billed"))).then(pl.lit("fee_rate_mismatch")) \
         .when(known & billed).then(pl.lit("matched")) \
@@ -149,14 +152,17 @@ def agent_report(ledger: pl.DataFrame, report: pl.DataFrame, not_attributed: Col
                                             pl.lit(" (RA-COMM-01: check the sub-agent contract and the rate in the "
                                                    "partner profile)")]),
         "month_not_paid": pl.concat_str([who, pl.lit(": the client has not paid this month's invoice; no fee accrues "
-                                                     "until it does (RA-COMM-01)")]),
+                                                     "until it does (RA-COMM-01): then "), _text(pl.col("expected"))]),
         "not_attributed": pl.concat_str([who, pl.lit(": the cabinet does not attribute this client to the partner — "
                                                      "it registered through the provider's site (RA-ONB-06); no fee")]),
         "missing_in_statement": pl.concat_str([who, pl.lit(": paid "), _text(pl.col("expected_retail")),
                                                pl.lit(", a fee of "), _text(pl.col("expected")),
                                                pl.lit(" expected, not in the report; ask the provider")]),
-        "unexpected_in_statement": pl.concat_str([who, pl.lit(": a fee of "), _text(pl.col("billed")),
-                                                  pl.lit(" for a client the hub did not convert (the cabinet's own)")]),
+        "unexpected_in_statement": pl.when(pl.col("month").is_in(list(months)) | pl.lit(not months)).then(
+            pl.concat_str([who, pl.lit(": a fee of "), _text(pl.col("billed")),
+                           pl.lit(" for a client the hub did not convert (the cabinet's own)")])).otherwise(
+            pl.concat_str([who, pl.lit(": the month is outside "), pl.lit(", ".join(sorted(months))),
+                           pl.lit(" — is it the report of this quarter?")])),
     }
     reason = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
     for name, text in reasons.items():
@@ -166,7 +172,8 @@ def agent_report(ledger: pl.DataFrame, report: pl.DataFrame, not_attributed: Col
     rule = pl.col("category").replace_strict(rules, default=pl.col("rule"), return_dtype=pl.String)
     lines = joined.with_columns(category.alias("category")).with_columns(
         reason.alias("reason"), rule.alias("rule"), pl.col("fee_rate").alias("expected_discount"),
-        billed_rate.cast(pl.String).alias("billed_discount"))
+        billed_rate.cast(pl.String).alias("billed_discount")).with_columns(  # an unpaid month's fee is not owed yet
+        pl.when(pl.col("category") == "month_not_paid").then(None).otherwise(pl.col("expected")).alias("expected"))
     dup = again.with_columns(
         pl.lit("duplicate").alias("category"), pl.lit(None, pl.String).alias("subscription_id"),
         pl.concat_str([who, pl.lit(": reported again (first on line "), _text(pl.col("first_line")), pl.lit(")")]).alias("reason"),

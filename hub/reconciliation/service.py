@@ -71,7 +71,7 @@ class Reconciliations:
             code = (stored.get(provider) or {}).get("partner_code")
             notes += _no_report_reasons(code, expected) if document is None else []
             outsiders = await attribution(expected["reference"].unique().to_list()) if attribution and expected.height else set()
-            lines = matching.agent_report(expected, table, outsiders)
+            lines = matching.agent_report(expected, table, outsiders, period.months)
         else:
             expected = await ledger.statement(session, caller.partner_id, provider, period)
             lines = matching.statement(expected, table, period.key, self.clock.today(), discount_cause(catalog))

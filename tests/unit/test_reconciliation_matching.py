@@ -78,3 +78,16 @@ def test_a_period_is_a_month_for_a_statement_and_a_quarter_for_an_agent_report()
         with pytest.raises(InvalidField) as refused:
             periods.parse(text, quarterly)
         assert refused.value.field == "period"
+
+
+def test_a_rarus_line_of_another_month_is_named_so_and_an_unpaid_months_fee_is_not_owed_yet():
+    unpaid = {"subscription_id": "s-u", "reference": "unpaid", "month": "2026-12", "paid": False,
+              "expected_retail": D("2460.00"), "expected_discount": None, "expected": D("492.00"), "fee_rate": "20",
+              "rule": "RA-COMM-01", "order_note": None}
+    expected = pl.DataFrame([unpaid], schema=ledger.AGENT_REPORT_LEDGER)
+    report = read(("report_date;login;month;amount_paid;fee\n2026-10-01;ours;2027-01;0.00;0.00\n").encode(), AGENT_REPORT)
+    lines = {r["reference"]: r for r in matching.agent_report(expected, report, set(),
+                                                              ("2026-10", "2026-11", "2026-12")).to_dicts()}
+    assert "outside 2026-10, 2026-11, 2026-12" in lines["ours"]["reason"] and lines["ours"]["billed_discount"] is None
+    assert lines["unpaid"]["category"] == "month_not_paid" and lines["unpaid"]["expected"] is None
+    assert "then 492.00" in lines["unpaid"]["reason"]
