@@ -84,6 +84,7 @@ def create_app(
                                    pages.paths)],
         exception_handlers={**EXCEPTION_HANDLERS, **pages.exception_handlers},
         csrf_config=pages.csrf,
+        stores=pages.stores,
         template_config=pages.templates,
         before_request=check_input,
         request_max_body_size=MAX_BODY,

@@ -85,7 +85,7 @@ def statement(ledger: pl.DataFrame, table: pl.DataFrame, month: str, today: date
                pl.lit(" (the hub "), _text(pl.col("expected_start")), pl.lit("–"), _text(pl.col("expected_end")), pl.lit(");")),
         unless(same["tariff"], pl.lit(" tariff «"), _text(pl.col("billed_tariff")), pl.lit("» (the hub «"),
                _text(pl.col("tariff")), pl.lit("»);")),
-        _note(pl.col("cause")), _note(pl.col("order_note"))]).str.strip_suffix(";")
+    ]).str.strip_suffix(";") + _note(pl.col("cause")) + _note(pl.col("order_note"))
     due = pl.col("due_on") > pl.lit(today)
     missing = pl.concat_str([
         pl.lit("not on the statement of "), pl.lit(month), pl.lit(": expected "), _text(pl.col("expected")),

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.params import FromQuery
@@ -86,5 +86,8 @@ async def sign_out(request: Request[Any, Any, Any]) -> Redirect:
     return Redirect("/signin", status_code=303)
 
 
-def to_sign_in(request: Request[Any, Any, Any], _: SignInNeeded) -> Redirect:
-    return Redirect(f"/signin?next={quote(request.url.path)}", status_code=303)
+def to_sign_in(request: Request[Any, Any, Any], _: SignInNeeded) -> Response[Any]:
+    target = f"/signin?next={quote(request.url.path)}"
+    if request.headers.get("hx-request") == "true":  # an htmx update of a stale page: the whole page goes to Вход
+        return Response(b"", status_code=200, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)

@@ -60,7 +60,20 @@ def refusal_text(error: Refusal) -> str:
 
 
 def forbidden(request: Request[Any, Any, Any], exc: NotAllowed) -> Template:
-    return Template("forbidden.html", status_code=403, context={"message": exc.detail, "caller": None})
+    return Template("forbidden.html", status_code=403, context={"message": exc.detail, "caller": None,
+                                                                "title": "Нет прав"})
+
+
+def page_or_problem(json_handler: Callable[[Request[Any, Any, Any], Any], Any], title: str, status: int):
+    """For a page, an error page in Russian; for the API, its problem details as before."""
+    def handle(request: Request[Any, Any, Any], exc: Any) -> Any:
+        if request.url.path.startswith("/api/"):
+            return json_handler(request, exc)
+        message = getattr(exc, "message", None) or getattr(exc, "detail", None) or ""
+        return Template("forbidden.html", status_code=status, context={"message": refusal_text(exc) if hasattr(exc, "message")
+                        else message, "caller": None, "title": title})
+
+    return handle
 
 
 def _pages() -> list[Any]:

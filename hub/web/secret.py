@@ -1,4 +1,4 @@
-"""The key that signs and encrypts the browser's session cookie and its CSRF token.
+"""The key that signs the browser's CSRF token (the session itself lives server-side, hub/web/setup.py).
 
 HUB_WEB_SECRET (at least 32 characters), or a key generated once in ``<HUB_DATA_DIR>/web.key`` (mode
 0600) that every hub process on that data directory shares. Changing it signs everyone out."""

@@ -11,7 +11,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from pricing import MOSCOW, add_months, month_key
+from pricing import add_months, month_key
 
 from .browser import chromium, new_page, sign_in
 from .test_demo_and_cli import CUSTOMER, enroll, hub_up, wait
@@ -43,9 +43,14 @@ def test_sign_in_sets_a_strict_http_only_session_and_signing_out_ends_it(demo, b
     sign_in(page, demo.key, "/quote")
     [cookie] = [c for c in page.context.cookies() if c["name"] == "hub_session"]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] > 0
+    saved = page.context.cookies()
     page.get_by_role("button", name="Выйти").click()
     page.goto("/quote")
     assert "/signin" in page.url
+    replayed = new_page(browser, request, demo.api)  # the cookie copied before signing out opens nothing
+    replayed.context.add_cookies(saved)
+    replayed.goto("/quote")
+    assert "/signin" in replayed.url
 
 
 def test_a_quote_for_three_accountants_and_a_payroll_user_ranks_every_cloud_with_a_chart(demo, browser, request):
@@ -98,6 +103,10 @@ def test_a_viewer_sees_no_write_buttons(demo, browser, request):
     assert "просмотр" in page.locator("header").inner_text()
     assert page.locator("form#new-reconciliation").count() == 0
     assert page.get_by_role("button", name="Сверить").count() == 0
+    page.goto("/customers")
+    assert page.locator("#new-customer").count() == 0 and page.locator("main form[method=post]").count() == 0
+    page.goto("/quote")  # pricing is reading: a viewer may quote
+    assert page.get_by_role("button", name="Рассчитать").count() == 1
 
 
 def test_a_reconciliation_shows_a_planted_defect_in_its_category(demo, browser, request):
@@ -180,3 +189,19 @@ def test_a_customer_created_and_enrolled_on_fresh_ru_is_seen_on_its_trial_after_
         return page.locator('article[data-provider="fresh_ru"]').get_attribute("data-state")
 
     assert wait(state, lambda s: s in ("trial_active", "failed")) == "trial_active"
+
+
+def test_a_refused_quote_shows_its_reason_in_place_and_a_stale_page_goes_to_sign_in(demo, browser, request):
+    page = new_page(browser, request, demo.api)
+    sign_in(page, demo.key, "/quote")
+    page.locator("#users_0").fill("0")
+    page.get_by_role("button", name="Рассчитать").click()
+    alert = page.locator("#offers [role=alert]")
+    alert.wait_for()
+    assert "не меньше 1" in alert.inner_text() and "seat_plan[0].users" in alert.inner_text()
+    kept = [c for c in page.context.cookies() if c["name"] != "hub_session"]
+    page.context.clear_cookies()  # the session is gone (signed out in another tab); the CSRF cookie stays
+    page.context.add_cookies(kept)
+    page.locator("#users_0").fill("3")
+    page.get_by_role("button", name="Рассчитать").click()
+    page.wait_for_url("**/signin?next=/quote")

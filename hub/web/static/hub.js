@@ -13,3 +13,7 @@ document.addEventListener("click", function (event) {
     });
   }
 });
+// a refused form (422) shows its message in place, as the full-page post does
+document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.xhr.status === 422) { event.detail.shouldSwap = true; event.detail.isError = false; }
+});
