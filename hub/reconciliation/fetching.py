@@ -40,9 +40,9 @@ def fetch_for(sign_in: SignIn, provider: str) -> Fetch:
         try:
             adapter, own = await sign_in()
             notes = [] if own else [
-                f"fetched with the hub's default {title} account: the partner has no credentials of its own there "
-                "(hub partner credentials, PUT /api/v1/partner/credentials/…), so the document may be another "
-                "partner's"]
+                f"fetched with the hub's default {title} account (HUB_FRESH_*/HUB_RARUS_*): the partner has no "
+                "credentials of its own there (hub partner credentials, PUT /api/v1/partner/credentials/…); the "
+                "document is that account's — this partner's only if the account is (the demo partner's is)"]
             if period.is_quarter:
                 year, quarter = period.year_quarter
                 return await adapter.fetch_agent_report(year, quarter), notes

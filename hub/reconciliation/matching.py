@@ -66,7 +66,7 @@ def statement(ledger: pl.DataFrame, table: pl.DataFrame, month: str, today: date
             "retail": pl.col("expected_retail") == pl.col("billed_retail"),
             "discount": pl.col("expected_discount_n") == pl.col("billed_discount_n"),
             "period": (pl.col("expected_start") == pl.col("billed_start")) & (pl.col("expected_end") == pl.col("billed_end")),
-            "tariff": pl.col("tariff").str.to_lowercase() == pl.col("billed_tariff").str.to_lowercase()}
+            "tariff": pl.col("tariff") == pl.col("billed_tariff")}  # the catalog's own name on both sides
     agrees = pl.all_horizontal(list(same.values()))
     category = pl.when(known & billed & agrees).then(pl.lit("matched")) \
         .when(known & billed).then(pl.lit("amount_mismatch")) \

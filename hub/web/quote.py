@@ -83,7 +83,11 @@ class QuotePage(Controller):
     async def _show(self, request: Request[Any, Any, Any], session: AsyncSession, pricing: PricingService,
                     form: Any, answer: QuoteResponse | None, error: str | None, need: dict[str, Any] | None) -> Template:
         caller = await web_caller(request, session)
+        names = dict(_configurations(pricing))
+        asked = [f"{g['users']} — {', '.join(names.get(c, c) for c in g['configurations'])} ({MODES.get(g['mode'], g['mode'])})"
+                 for g in (need or {}).get("seat_plan", [])]
         context = {"form": form, "answer": answer, "error": error, "bars": chart(answer) if answer else [],
+                   "asked": asked, "months": (need or {}).get("months"),
                    "request_json": msgspec.json.format(msgspec.json.encode(need), indent=2).decode() if need else "",
                    "configurations": _configurations(pricing), "options": _options(pricing), "modes": MODES,
                    "rows": range(ROWS)}

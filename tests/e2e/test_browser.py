@@ -71,6 +71,11 @@ def test_a_quote_for_three_accountants_and_a_payroll_user_ranks_every_cloud_with
     assert bars.count() >= 2 and all(float(w) > 0 for w in bars.evaluate_all("els => els.map(e => e.getAttribute('width'))"))
     assert "₽" in page.locator("#offers").inner_text()
     assert '"seat_plan"' in page.locator("#request-json").input_value()  # copy as JSON for the API
+    page.emulate_media(media="print")  # the one-page offer for the customer: what was asked, not the partner's figures
+    assert "Коммерческое предложение" in page.locator(".print-only").inner_text()
+    assert "3 — 1С:Бухгалтерия" in page.locator(".print-only").inner_text()
+    assert not page.locator(".partner-only").first.is_visible()
+    page.emulate_media(media="screen")
     with page.expect_download() as download:
         page.get_by_role("button", name="Скачать XLSX").click()
     assert download.value.suggested_filename.endswith(".xlsx")
