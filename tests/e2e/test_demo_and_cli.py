@@ -188,7 +188,10 @@ def test_medicine_and_rarus_enrollments_are_accepted_for_the_demo_partner_med_on
         # MED-ONB-02: the certificate request names the demo partner's subscriber number, and the desk takes it
         taken = wait(desk, lambda d: d["requests"] or d["rejections"])
         assert taken["rejections"] == [] and taken["requests"][0]["partner_number"] == DEMO_FRESH_ACCOUNT
-        assert client.get(f"/api/v1/enrollments/{medicine['id']}").json()["state"] == "awaiting_certificates"
+        # the worker records the sent request after the desk has it: wait for that, do not race it
+        recorded = wait(lambda: client.get(f"/api/v1/enrollments/{medicine['id']}").json(),
+                        lambda e: e["state"] != "requested")
+        assert recorded["state"] == "awaiting_certificates", recorded
 
         rarus = enroll(client, {**CUSTOMER, "legal_name": "ООО Аренда", "email": "rent@client.ru"},
                        {"provider": "rarus", "users": [{"name": "Пётр Арендатор", "email": "petr@rent.ru"}],
