@@ -20,6 +20,7 @@ from hub.core.exceptions import Conflict, InvalidField
 from hub.core.schemas import Input
 from hub.core.tenancy import owned_row
 from hub.reconciliation.models import Reconciliation
+from hub.reconciliation.service import stored_code
 
 ABOUT = "reconciliation"
 
@@ -44,9 +45,8 @@ async def request_payout(session: AsyncSession, caller: Caller, run_id: str, dat
         raise InvalidField("reconciliation", f"{profile.title} pays no agent fee: no payout documents", rule="RA-COMM-02")
     if run.payout is not None:
         raise Conflict(f"the payout of {run.period} was recorded already (act {run.payout['act_number']})")
-    stored = (await session.get(Partner, caller.partner_id)).standing or {}
-    code = (stored.get(run.provider) or {}).get("partner_code")
-    if not code or len(str(code)) != 4:
+    code = stored_code(await session.get(Partner, caller.partner_id), run.provider)
+    if not code or len(code) != 4:
         raise InvalidField("partner", "the partner's Rarus code is missing or not in 4-character form: no payout "
                            "documents are made for it (RA-COMM-03, RA-ONB-08); set it in the partner's standing",
                            rule="RA-COMM-02")

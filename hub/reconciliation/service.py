@@ -3,6 +3,7 @@ match, total, store the run with its lines — all in the caller's transaction, 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import polars as pl
 from sqlalchemy import func, insert, select
@@ -16,6 +17,7 @@ from hub.core.caller import Caller
 from hub.core.clock import Clock
 from hub.core.exceptions import InvalidField, NotFound
 from hub.core.tenancy import owned_row
+from hub.core.mailbox import partner_code
 from hub.partners.service import get_partner, standing_of
 from hub.reconciliation import ledger, matching, periods
 from hub.reconciliation.explain import discount_cause
@@ -67,8 +69,7 @@ class Reconciliations:
         if layout is AGENT_REPORT:
             standing = await standing_of(session, caller.partner_id)
             expected = await ledger.agent_report(session, caller.partner_id, provider, period, standing.rarus_commission_percent)
-            stored = (await get_partner(session, caller.partner_id)).standing or {}
-            code = (stored.get(provider) or {}).get("partner_code")
+            code = stored_code(await get_partner(session, caller.partner_id), provider)  # the same row: no query
             notes += _no_report_reasons(code, expected) if document is None else []
             outsiders = await attribution(expected["reference"].unique().to_list()) if attribution and expected.height else set()
             lines = matching.agent_report(expected, table, outsiders, period.months)
@@ -146,6 +147,12 @@ def _line(row: ReconciliationLine) -> LineOut:
     return LineOut(row.number, row.line, row.category, row.reason, row.rule, row.subscription_id, row.reference,
                    row.month, row.expected, row.billed, row.expected_retail, row.billed_retail,
                    row.expected_discount, row.billed_discount, row.resolution, row.resolution_comment, row.resolved_at)
+
+
+def stored_code(partner: Any, provider: str) -> str | None:
+    """The partner's code at ``provider`` as its standing stores it (mailbox.partner_code's, None for its "—")."""
+    code = partner_code(partner, provider)
+    return None if code == "—" else str(code)
 
 
 def _no_report_reasons(code: str | None, expected: pl.DataFrame) -> list[str]:

@@ -83,13 +83,14 @@ class QuotePage(Controller):
     async def _show(self, request: Request[Any, Any, Any], session: AsyncSession, pricing: PricingService,
                     form: Any, answer: QuoteResponse | None, error: str | None, need: dict[str, Any] | None) -> Template:
         caller = await web_caller(request, session)
-        names = dict(_configurations(pricing))
+        configurations = _configurations(pricing)
+        names = dict(configurations)
         asked = [f"{g['users']} — {', '.join(names.get(c, c) for c in g['configurations'])} ({MODES.get(g['mode'], g['mode'])})"
                  for g in (need or {}).get("seat_plan", [])]
         context = {"form": form, "answer": answer, "error": error, "bars": chart(answer) if answer else [],
                    "asked": asked, "months": (need or {}).get("months"),
                    "request_json": msgspec.json.format(msgspec.json.encode(need), indent=2).decode() if need else "",
-                   "configurations": _configurations(pricing), "options": _options(pricing), "modes": MODES,
+                   "configurations": configurations, "options": _options(pricing), "modes": MODES,
                    "rows": range(ROWS)}
         partial = request.headers.get("hx-request") == "true"
         return await page(session, caller, "_offers.html" if partial else "quote.html", "quote",
