@@ -54,7 +54,7 @@ def read(data: bytes, layout: Layout, max_bytes: int | None = MAX_BYTES) -> pl.D
     missing = [c for c in layout.columns if c not in raw.columns]
     if missing:
         raise BadFile(f"line 1: the {layout.name} lacks the column(s) {', '.join(missing)} "
-                      f"(expected: {'; '.join(layout.columns)})")
+                      f"(expected: {', '.join(layout.columns)})")
     if "line" not in raw.columns:
         raw = raw.with_row_index("line", offset=2)
     blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in layout.columns])

@@ -31,6 +31,10 @@ class SignInNeeded(HTTPException):
 class NotAllowed(HTTPException):
     status_code = 403
 
+    def __init__(self, caller: Caller, detail: str) -> None:
+        super().__init__(detail=detail)
+        self.caller = caller  # signed in: the 403 page keeps the menu
+
 
 async def web_caller(request: Request[Any, Any, Any], session: AsyncSession) -> Caller:
     """The signed-in caller of a page, or SignInNeeded."""
@@ -48,7 +52,7 @@ async def web_caller(request: Request[Any, Any, Any], session: AsyncSession) -> 
 
 def require(caller: Caller, role: str) -> None:
     if not caller.may(role):
-        raise NotAllowed(detail=f"нужна роль «{ROLE_NAMES[role]}»; у этого ключа — «{ROLE_NAMES[caller.role]}»")
+        raise NotAllowed(caller, f"нужна роль «{ROLE_NAMES[role]}»; у этого ключа — «{ROLE_NAMES[caller.role]}»")
 
 
 def safe_next(target: str | None) -> str:

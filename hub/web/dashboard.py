@@ -1,13 +1,15 @@
 """Обзор (/): what needs the operator today, on one page — enrollments by state with their next step and
 expected time (GET /api/v1/enrollments), outbound steps failing or being retried with their last error
 (GET /api/v1/operations), trials ending within a week, renewals due within 30 days with their preview price
-(GET /api/v1/reports/renewals), expiry notices due today (GET /api/v1/reports/notices), subscriptions whose
+(GET /api/v1/reports/renewals), the subscriptions running today with their price and the partner's income,
+expiry notices due today (GET /api/v1/reports/notices), subscriptions whose
 provider figures differ from the hub's, and each provider's circuit (GET /health). Every row links to its
 customer's card. Read only: the same services as the API, nothing decided here."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from litestar import Request, get
@@ -58,6 +60,21 @@ async def _names(session: AsyncSession, caller: Caller, ids: set[str]) -> dict[s
     return names
 
 
+def running(ordered: list[Any], today: Any) -> list[dict[str, Any]]:
+    """Subscriptions active at the provider today, per cloud and currency: how many, what the customers pay for
+    their periods, and the partner's income on them (the customer's price less the partner's cost)."""
+    book: dict[tuple[str, str], dict[str, Any]] = {}
+    for s in ordered:
+        if s.status != "active" or not s.start <= today <= s.end:
+            continue
+        row = book.setdefault((s.provider, s.currency), {"provider": s.provider, "currency": s.currency, "count": 0,
+                                                          "price": Decimal(0), "income": Decimal(0)})
+        row["count"] += 1
+        row["price"] += s.customer_price
+        row["income"] += s.customer_price - s.partner_cost
+    return [book[key] for key in sorted(book)]
+
+
 @get("/", include_in_schema=False)
 async def dashboard(request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
                     onboarding: NamedDependency[Onboarding], subscriptions: NamedDependency[Subscriptions]) -> Template:
@@ -104,6 +121,7 @@ async def dashboard(request: Request[Any, Any, Any], session: NamedDependency[As
     ids |= {s.customer_id for s in differing}
     return await page(session, caller, "dashboard.html", "dashboard", today=today, groups=groups, settled=settled,
                       trials=trials, operations=operations, renewals=renewals, notices=notices, differing=differing,
+                      running=running(ordered, today),
                       health=health, complete=complete, names=await _names(session, caller, ids),
                       providers={name: p.title for name, p in PROFILES.items()})
 

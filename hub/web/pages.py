@@ -14,6 +14,7 @@ from hub.core.caller import Caller
 from hub.core.exceptions import Refusal
 from hub.partners.service import get_partner
 from hub.web.auth import ROLE_NAMES, NotAllowed, SignIn, sign_out
+from hub.web.russian import russian
 
 
 async def page(session: AsyncSession, caller: Caller, template: str, section: str, *, status_code: int = 200,
@@ -32,7 +33,7 @@ async def write(request: Request[Any, Any, Any], action: Callable[[AsyncSession]
         return result
 
 
-# the decoder's messages (msgspec) as a Russian reader gets them; the hub's own refusals are shown as they are
+# the decoder's messages (msgspec) as a Russian reader gets them; the hub's own refusals through the catalogue
 DECODER_WORDS = [
     (r"Expected `int`, got `\w+`", "нужно целое число"),
     (r"Expected `(?:decimal|number|float)`, got `\w+`", "нужно число"),
@@ -50,8 +51,8 @@ DECODER_WORDS = [
 
 
 def refusal_text(error: Refusal) -> str:
-    """A refusal as a page shows it: the message (the decoder's in Russian), the field and the rule it names."""
-    message = error.message
+    """A refusal as a page shows it, in Russian (the decoder's words, the catalogue), with the field and the rule."""
+    message = str(russian(error.message))
     for pattern, words in DECODER_WORDS:
         message = re.sub(pattern, words, message)
     where = f" (поле {error.field})" if getattr(error, "field", None) else ""
@@ -60,8 +61,8 @@ def refusal_text(error: Refusal) -> str:
 
 
 def forbidden(request: Request[Any, Any, Any], exc: NotAllowed) -> Template:
-    return Template("forbidden.html", status_code=403, context={"message": exc.detail, "caller": None,
-                                                                "title": "Нет прав"})
+    return Template("forbidden.html", status_code=403, context={
+        "message": exc.detail, "caller": exc.caller, "role_name": ROLE_NAMES[exc.caller.role], "title": "Нет прав"})
 
 
 def page_or_problem(json_handler: Callable[[Request[Any, Any, Any], Any], Any], title: str, status: int):

@@ -20,6 +20,7 @@ from hub.core.exceptions import InvalidField, NotFound
 from hub.core.settings import Settings
 from hub.web.auth import SESSION_HOURS, NotAllowed, SignInNeeded, to_sign_in
 from hub.web.formatting import FILTERS
+from hub.web.russian import russian
 from hub.web.secret import web_secret
 
 HERE = Path(__file__).parent
@@ -48,7 +49,7 @@ class Web:
 
 
 def _filters(engine: JinjaTemplateEngine) -> None:
-    engine.engine.filters.update(FILTERS)
+    engine.engine.filters.update(FILTERS, ru=russian)
 
 
 def web(settings: Settings) -> Web:

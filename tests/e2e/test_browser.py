@@ -11,6 +11,7 @@ from datetime import datetime
 import httpx
 import pytest
 
+from hub.web.russian import untranslated
 from pricing import add_months, month_key
 
 from .browser import chromium, new_page, sign_in
@@ -70,6 +71,7 @@ def test_a_quote_for_three_accountants_and_a_payroll_user_ranks_every_cloud_with
     bars = page.locator("svg.chart rect.bar-price")
     assert bars.count() >= 2 and all(float(w) > 0 for w in bars.evaluate_all("els => els.map(e => e.getAttribute('width'))"))
     assert "₽" in page.locator("#offers").inner_text()
+    assert untranslated(page.locator("#offers .grid").inner_text()) == []  # the engines' texts in Russian
     assert '"seat_plan"' in page.locator("#request-json").input_value()  # copy as JSON for the API
     page.emulate_media(media="print")  # the one-page offer for the customer: what was asked, not the partner's figures
     assert "Коммерческое предложение" in page.locator(".print-only").inner_text()
@@ -140,7 +142,7 @@ def test_a_reconciliation_shows_a_planted_defect_in_its_category(demo, browser, 
     assert page.locator('#summary tr[data-category="duplicate"]').count() == 1
     page.locator('#summary tr[data-category="duplicate"] a').click()
     row = page.locator('#lines tr[data-category="duplicate"]').first
-    assert "billed again" in row.inner_text()
+    assert "повторно выставлено" in row.inner_text() and untranslated(row.locator("td").nth(6).inner_text()) == []
     row.get_by_label("Комментарий").fill("дубль счёта")
     row.get_by_role("button", name="Сохранить").click()
     assert "оспорить" in page.locator('#lines tr[data-category="duplicate"]').first.inner_text()
@@ -194,6 +196,8 @@ def test_a_customer_created_and_enrolled_on_fresh_ru_is_seen_on_its_trial_after_
         return page.locator('article[data-provider="fresh_ru"]').get_attribute("data-state")
 
     assert wait(state, lambda s: s in ("trial_active", "failed")) == "trial_active"
+    steps = page.locator('article[data-provider="fresh_ru"] table').first.inner_text()
+    assert "окончания пробного периода" in steps and untranslated(steps) == []  # what it waits for, in Russian
 
 
 def test_a_refused_quote_shows_its_reason_in_place_and_a_stale_page_goes_to_sign_in(demo, browser, request):
@@ -210,3 +214,21 @@ def test_a_refused_quote_shows_its_reason_in_place_and_a_stale_page_goes_to_sign
     page.locator("#users_0").fill("3")
     page.get_by_role("button", name="Рассчитать").click()
     page.wait_for_url("**/signin?next=/quote")
+
+
+def test_on_a_phone_the_pages_reflow_without_sideways_scrolling(demo, browser, request):
+    """390 px wide: the listings' rows become cards, each cell labelled with its column's heading."""
+    page = new_page(browser, request, demo.api, viewport={"width": 390, "height": 844})
+    sign_in(page, demo.key, "/quote")
+    page.get_by_role("button", name="Рассчитать").click()
+    page.locator("#offers article.card").first.wait_for()
+    for path in ("/quote", "/", "/customers", "/reconciliations"):
+        if path != "/quote":
+            page.goto(path)
+        wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 0, (path, wide)
+    with demo.client() as client:
+        assert client.post("/api/v1/customers", json={**CUSTOMER, "legal_name": "ООО Телефон"}).status_code == 201
+    page.goto("/customers")
+    labelled = page.locator("td[data-label]")
+    assert labelled.count() > 0 and labelled.first.evaluate("e => getComputedStyle(e, '::before').content") != "none"

@@ -9,6 +9,7 @@ from decimal import Decimal
 import httpx
 from python_calamine import CalamineWorkbook
 
+from hub.web.russian import untranslated
 from pricing import MOSCOW, add_months, month_key
 
 from .live import running
@@ -43,9 +44,13 @@ async def reconcile(live, **body) -> dict:
 
 
 async def lines_of(live, run: dict, category: str | None = None) -> list[dict]:
+    """The run's lines, checking on the way that the page can show each reason and note in Russian (issue 13)."""
     params = {"category": category} if category else {}
     page = await live.client.get(f"/api/v1/reconciliations/{run['id']}/lines", params=params, headers=live.headers)
     assert page.status_code == 200, page.text
+    english = {text: left for text in [*(line["reason"] for line in page.json()["items"]), *run["notes"]]
+               if (left := untranslated(text))}
+    assert english == {}, english
     return page.json()["items"]
 
 

@@ -231,7 +231,9 @@ async def test_a_viewer_sees_no_write_forms_and_may_not_post(web):
     for form in ('id="edit-customer"', 'id="enroll-form"', 'id="order-form"', f'action="/customers/{customer_id}'):
         assert form not in card.text
     assert card.text.count('method="post"') == 1  # signing out only
-    assert (await web.client.get("/customers/new")).status_code == 403
+    refused = await web.client.get("/customers/new")
+    assert refused.status_code == 403 and "нужна роль «оператор»" in refused.text
+    assert 'aria-label="Разделы"' in refused.text and "роль: просмотр" in refused.text  # signed in: the menu stays
     assert (await web.client.get(f"/customers/{customer_id}/edit")).status_code == 403
     for path, data in (("/customers", ROMASHKA), (f"/customers/{customer_id}/edit", ROMASHKA),
                        (f"/customers/{customer_id}/enrollments", {"provider": "fresh_ru", "user_name_0": "И",

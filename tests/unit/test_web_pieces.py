@@ -47,3 +47,24 @@ def test_the_quote_form_is_the_apis_request():
     assert [(g.users, g.configurations, g.mode) for g in need.seat_plan] == [(3, ["bp"], "single"),
                                                                             (1, ["zup", "bp"], "alternate")]
     assert need.customer.new_to_1c is True and need.options == ["premium"] and need.bases == 2
+
+
+def test_the_dashboard_counts_the_subscriptions_running_today_with_price_and_income():
+    from types import SimpleNamespace as S
+
+    from hub.web.dashboard import running
+
+    today = date(2026, 12, 4)
+    def sub(provider, currency, status, start, end, price, cost):
+        return S(provider=provider, currency=currency, status=status, start=start, end=end,
+                 customer_price=Decimal(price), partner_cost=Decimal(cost))
+    rows = running([sub("fresh_ru", "RUB", "active", date(2026, 1, 1), date(2026, 12, 31), "38652.00", "13528.20"),
+                    sub("fresh_ru", "RUB", "active", date(2026, 12, 4), date(2027, 12, 3), "3221.00", "1127.35"),
+                    sub("fresh_ru", "RUB", "requested", date(2026, 12, 4), date(2027, 12, 3), "999.00", "1.00"),
+                    sub("fresh_ru", "RUB", "active", date(2025, 1, 1), date(2025, 12, 31), "999.00", "1.00"),  # ended
+                    sub("fresh_kz", "KZT", "active", date(2026, 12, 1), date(2027, 11, 30), "110000.00", "55000.00")],
+                   today)
+    assert rows == [{"provider": "fresh_kz", "currency": "KZT", "count": 1, "price": Decimal("110000.00"),
+                     "income": Decimal("55000.00")},
+                    {"provider": "fresh_ru", "currency": "RUB", "count": 2, "price": Decimal("41873.00"),
+                     "income": Decimal("27217.45")}]

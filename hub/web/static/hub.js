@@ -17,3 +17,17 @@ document.addEventListener("click", function (event) {
 document.addEventListener("htmx:beforeSwap", function (event) {
   if (event.detail.xhr.status === 422) { event.detail.shouldSwap = true; event.detail.isError = false; }
 });
+// on a phone a listing's rows reflow into cards (hub.css); each cell is labelled with its column's heading
+function labelCells(root) {
+  root.querySelectorAll("table").forEach(function (table) {
+    var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+    if (!heads.length) { return; }
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.children, function (cell, i) {
+        if (heads[i] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", heads[i]); }
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { labelCells(document); });
+document.addEventListener("htmx:afterSwap", function (event) { labelCells(event.target); });
