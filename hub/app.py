@@ -76,6 +76,7 @@ def create_app(
             "subscriptions": Provide(lambda: hub.subscriptions, sync_to_thread=False, use_cache=True),
             "transfers": Provide(lambda: hub.transfers, sync_to_thread=False, use_cache=True),
             "reconciliations": Provide(lambda: hub.reconciliations, sync_to_thread=False, use_cache=True),
+            "letters": Provide(lambda: hub.letters, sync_to_thread=False, use_cache=True),
             "clock": Provide(lambda: clock, sync_to_thread=False, use_cache=True),
             "session": Provide(provide_session),
         },

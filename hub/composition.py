@@ -33,6 +33,7 @@ from hub.reports.service import NoticeMail, queue_notices
 from hub.subscriptions.service import Subscriptions
 from hub.subscriptions.steps import SubscriptionSteps
 from hub.transfers.service import Transfers
+from hub.letters import ABOUT as LETTER, LetterMail, Letters
 from pricing import MOSCOW, Catalog, load_catalogs
 
 EVENTED_MAIL = ("subscription", "transfer")  # an enrollment's own recorder reports its e-mails; notices are in their report
@@ -69,6 +70,7 @@ class Hub:
     subscriptions: Subscriptions
     transfers: Transfers
     reconciliations: Reconciliations
+    letters: Letters
 
     @cached_property
     def vault(self) -> Vault:
@@ -96,7 +98,7 @@ class Hub:
         onboarding = OnboardingSteps(self.onboarding, context, ownership)
         subscriptions = SubscriptionSteps(self.subscriptions, context, ownership)
         mail = ByAbout({"enrollment": onboarding, "subscription": subscriptions, "transfer": self.transfers,
-                        "notice": NoticeMail(), PAYOUT: PayoutMail()}, evented=EVENTED_MAIL)
+                        "notice": NoticeMail(), PAYOUT: PayoutMail(), LETTER: LetterMail()}, evented=EVENTED_MAIL)
         steps: dict[str, Step] = {**onboarding.steps(), **subscriptions.steps(),
                                   MAIL: Step(MailStep(adapters.mail, settings.mail_from).run, mail)}
         return Worker(db, steps, self._sweeps(), self.clock, worker_settings, name)
@@ -119,4 +121,5 @@ def compose(settings: Settings | None = None, clock: Clock | None = None,
     pricing = PricingService(catalogs if catalogs is not None else load_catalogs(settings.catalog_dir), clock)
     poll_every = timedelta(seconds=settings.poll_seconds)
     return Hub(settings, clock, pricing, Onboarding(pricing.catalogs, poll_every, clock),
-               Subscriptions(pricing, poll_every), Transfers(clock), Reconciliations(pricing.catalogs, clock))
+               Subscriptions(pricing, poll_every), Transfers(clock), Reconciliations(pricing.catalogs, clock),
+               Letters(clock))

@@ -10,6 +10,7 @@
     hub worker                       the outbox worker alone (beside `hub serve` with HUB_WORKER=0)
     hub report weekly PARTNER_ID [--week 2026-W48] [--format json|csv|xlsx] [--output FILE]
     hub reconcile PROVIDER PERIOD [--file F] [--partner ID] [--format json|csv|xlsx] [--output FILE]
+    hub mail kinds|send KIND [--customer ID] [--field NAME=VALUE]… [--attach NAME]…|list [--state S]
                                      a statement (2026-12) or agent report (2026-Q4) against the hub's records
     hub quote FILE|- [--partner ID]  a quote request (JSON) → the response of POST /api/v1/quotes
     hub price FILE|- [--partner ID]  a subscription price request → POST /api/v1/prices/subscription
@@ -35,7 +36,7 @@ import sys
 from pricing import CatalogError
 from providers import PROFILES
 
-from hub.cli import admin, reading, reconcile, running
+from hub.cli import admin, mail, reading, reconcile, running
 from hub.cli.common import EXIT_BAD_INPUT, emit
 from hub.core.caller import ROLES
 from hub.core.exceptions import REFUSALS
@@ -96,6 +97,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
     check.add_argument("--output", help="write to this file instead of standard output")
     check.set_defaults(run=reconcile.reconcile)
+    mail.add_commands(commands)
     db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="bring the schema up to date").set_defaults(run=admin.db_upgrade)
     partner = commands.add_parser("partner", help="partners").add_subparsers(dest="partner_command", required=True)

@@ -11,6 +11,8 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from providers import PROFILES
+
 from hub.cli.common import settings_from, with_database
 from hub.core.db import Database
 from hub.core.settings import Settings
@@ -150,7 +152,10 @@ def up(args: argparse.Namespace) -> int:
     else:
         lines += ["  it exists already: its keys were shown when it was made (`hub key list` lists them);",
                   f"  another: .venv/bin/hub key create {partner_id} --role admin"]
+    desk = next(p for p, profile in PROFILES.items() if "certificates" in profile.onboarding)  # its SMTP takes all mail
     lines += ["", f"API       {api}  (OpenAPI: {api}/schema/swagger)",
+              f"mail      http://{reach}:{sandboxes.served[desk].port}/_control/mail  every e-mail the hub sent (the demo's"
+              " SMTP sink: requests to the providers' and 1C's mailboxes, certificate requests, notices)",
               f"try       curl -H 'Authorization: Bearer {key or '<KEY>'}' {api}/api/v1/partner"]
     if settings.clock == "controllable":
         lines += [f"clock     controllable: curl -X POST {api}/_control/clock -d '{{\"advance_seconds\": 86400}}'"

@@ -71,6 +71,7 @@ class CertificateDesk:
     requests: list[CertificateRequest] = field(default_factory=list)
     rejections: list[Reply] = field(default_factory=list)
     other: list[dict[str, str]] = field(default_factory=list)  # mail for the provider's other mailboxes
+    received: list[dict[str, str]] = field(default_factory=list)  # every message, as the demo's mail sink shows it
     sent: list[Reply] = field(default_factory=list)
 
     def is_issued(self, email: str, now: datetime) -> bool:
@@ -81,6 +82,10 @@ class CertificateDesk:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         message_id = str(message.get("Message-ID", ""))
+        if not message_id or not any(m["message_id"] == message_id for m in self.received):
+            text = message.get_body(preferencelist=("plain",))
+            self.received.append({"to": ", ".join(envelope.rcpt_tos), "subject": str(message.get("Subject", "")),
+                                  "message_id": message_id, "body": text.get_content() if text is not None else ""})
         if DESK_ADDRESS not in [r.lower() for r in envelope.rcpt_tos]:  # e.g. info@1cfresh.com: kept, not a request
             if not any(m["message_id"] == message_id for m in self.other):
                 body = message.get_body(preferencelist=("plain",))

@@ -5,6 +5,7 @@ from dataclasses import asdict
 from typing import Any
 
 from litestar import Litestar, get, post
+from litestar.params import FromQuery
 
 from .certificates import CertificateDesk
 from .faults import FaultPlan
@@ -17,6 +18,12 @@ def create_medicine_sandbox(state: FreshSandboxState, desk: CertificateDesk, pla
         return {"requests": [asdict(r) for r in desk.requests], "rejections": [asdict(r) for r in desk.rejections],
                 "other_mail": desk.other}  # what the SMTP server took for other mailboxes (the hub's notices in a demo)
 
+    @get("/mail", sync_to_thread=False)
+    def mail(to: FromQuery[str | None] = None) -> list[dict[str, str]]:
+        """Every e-mail the SMTP server took, newest last: certificate requests, requests to the providers' and
+        1C's other mailboxes, customer notices — the demo's mail sink (``?to=`` one address)."""
+        return [m for m in desk.received if to is None or to.lower() in m["to"].lower()]
+
     @post("/certificates/issue-due", status_code=200)
     async def issue_due() -> dict[str, Any]:
         return {"issued": [asdict(r) for r in await desk.issue_due()]}
@@ -25,4 +32,4 @@ def create_medicine_sandbox(state: FreshSandboxState, desk: CertificateDesk, pla
         state.tick()
         await desk.issue_due()
 
-    return create_fresh_sandbox(state, plan, (certificates, issue_due), on_clock)
+    return create_fresh_sandbox(state, plan, (certificates, mail, issue_due), on_clock)
