@@ -57,10 +57,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("«Аренда 1С» fits at most {connections} concurrent connections and {gb} GB of bases (this need: {count} "
      "connections, {storage} GB)", "«Аренда 1С» вмещает не больше {connections} одновременных подключений и {gb} ГБ баз "
      "(здесь: подключений {count}, {storage} ГБ)"),
-    ("the first invoice covers {start}–{end}: {amount} for {months} × {monthly} a month plus the part month by its "
-     "days (RA-BILL-01; the part month is unverified)",
-     "первый счёт — за {start}–{end}: {amount} = {months} × {monthly} в месяц плюс неполный месяц по дням "
-     "(RA-BILL-01; расчёт неполного месяца не подтверждён)"),
+    ("the first invoice covers {start}–{end}: {amount} = {whole} whole month(s) × {monthly} plus {parts} part "
+     "month(s) by their days (RA-BILL-01; the part month is unverified)",
+     "первый счёт — за {start}–{end}: {amount} = полных месяцев {whole} × {monthly} плюс неполных {parts} по дням "
+     "(RA-BILL-01; расчёт неполного месяца по дням не подтверждён руководством)"),
     ("agent fee rate not set: give the standing's rarus.agent_fee_percent from the sub-agent contract (RA-COMM-01)",
      "ставка агентского вознаграждения не задана: укажите rarus.agent_fee_percent в профиле партнёра по "
      "субагентскому договору (RA-COMM-01)"),
@@ -189,9 +189,14 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("a legal name is required", "нужно наименование организации"),
     ("{field} does not apply to a customer in {country}", "{field} не заполняется для клиента из {country}"),
     ("not a valid ИНН: {why}", "неверный ИНН: {why}"),
-    ("The number's checksum or check digit is invalid.", "не сходится контрольная цифра."),
-    ("The number has an invalid length.", "неверная длина."),
-    ("The number has an invalid format.", "неверный формат."),
+    ("The number's checksum or check digit is invalid.", "не сходится контрольная цифра"),
+    ("The number has an invalid length.", "неверная длина"),
+    ("The number has an invalid format.", "неверный формат"),
+    ("a trial request names the products to try", "в заявке на пробный период нужно назвать программы"),
+    ("the customer already has enrollment {id} on {provider} ({state}); cancel it first or follow it",
+     "у клиента уже есть подключение {id} к {provider} ({state}): сначала отмените его или ведите дальше"),
+    ("{provider} has no tariff {tariff}", "у {provider} нет тарифа {tariff}"),
+    ("no paying customers in this quarter", "в этом квартале нет платящих клиентов"),
     ("{what} takes ASCII digits only", "{what}: только цифры"),
     ("a КПП is 9 characters: 4 digits, 2 digits or capital letters, 3 digits",
      "КПП — 9 знаков: 4 цифры, 2 цифры или заглавные буквы, 3 цифры"),

@@ -79,9 +79,10 @@ class RarusEngine:
         warnings = sample_warnings(lines)
         warnings += [a.unverified for o in need.options if (a := catalog.addon(o)) and a.unverified]
         if grand.amount != (monthly * need.months).rounded().amount:
-            warnings.append(f"the first invoice covers {start.isoformat()}–{end.isoformat()}: {invoice.amount} for "
-                            f"{need.months} × {monthly.rounded().amount} a month plus the part month by its days "
-                            f"(RA-BILL-01; the part month is unverified)")
+            whole = sum(1 for share in invoice.months.values() if share == monthly.rounded().amount)
+            warnings.append(f"the first invoice covers {start.isoformat()}–{end.isoformat()}: {invoice.amount} = "
+                            f"{whole} whole month(s) × {monthly.rounded().amount} plus {len(invoice.months) - whole} "
+                            f"part month(s) by their days (RA-BILL-01; the part month is unverified)")
         income = self.agent_fee(grand, standing)
         if income is None:
             warnings.append("agent fee rate not set: give the standing's rarus.agent_fee_percent from the sub-agent contract (RA-COMM-01)")
