@@ -239,13 +239,16 @@ class Catalog(msgspec.Struct, frozen=True, forbid_unknown_fields=True, dict=True
         return self._addons.get(addon_id)
 
     def tariff(self, ref: str) -> Tariff | None:
-        """A tariff by code or by name (case-insensitive)."""
-        wanted = ref.strip().casefold()
+        """A tariff by code, by name, or by its label as offers show it ("102 ПРОФ"), case-insensitive."""
+        wanted = " ".join(ref.split()).casefold()
         for t in self.tariffs:
             if t.code is not None and t.code.casefold() == wanted:
                 return t
         for t in self.tariffs:
             if t.name.casefold() == wanted:
+                return t
+        for t in self.tariffs:
+            if t.label.casefold() == wanted:
                 return t
         return None
 

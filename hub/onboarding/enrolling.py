@@ -19,6 +19,7 @@ from hub.core import audit, events, mailbox, outbox
 from hub.core.caller import Caller
 from hub.core.db.models import Customer, Enrollment, Operation, Partner
 from hub.core.exceptions import Conflict, InvalidField
+from hub.core.identifiers import check_email
 from hub.customers.service import owned as owned_customer
 from hub.onboarding import views
 from hub.onboarding.schemas import EnrollmentCreate, EnrollmentOut
@@ -70,6 +71,11 @@ def check(customer: Customer, partner: Partner, data: EnrollmentCreate, catalog:
     gap = standing_gap(catalog, standing)
     if gap:
         raise InvalidField("provider", gap[0], rule=gap[1][0] if gap[1] else None)
+    for i, user in enumerate(data.users):  # the provider invites them by e-mail: as the card's e-mail is checked
+        try:
+            check_email(user.email)
+        except ValueError as exc:
+            raise InvalidField(f"users[{i}].email", str(exc)) from None
     if profile.max_trial_users and len(data.users) > profile.max_trial_users:
         raise InvalidField("users", f"a trial has at most {profile.max_trial_users} users", rule=profile.trial_rule)
     if data.tariff is not None:

@@ -14,7 +14,7 @@ from hub.core.caller import Caller
 from hub.core.exceptions import Refusal
 from hub.partners.service import get_partner
 from hub.web.auth import ROLE_NAMES, NotAllowed, SignIn, sign_out
-from hub.web.russian import russian
+from hub.core.russian import russian
 
 
 async def page(session: AsyncSession, caller: Caller, template: str, section: str, *, status_code: int = 200,
@@ -50,12 +50,32 @@ DECODER_WORDS = [
 ]
 
 
+# the fields a page's forms have, as their labels say them; any other field by its API name
+FIELD_LABELS = {"legal_name": "Название организации", "inn": "ИНН", "kpp": "КПП", "bin_iin": "БИН/ИИН",
+                "email": "E-mail", "phone": "Телефон", "country": "Страна", "new_to_1c": "Новый клиент 1С?",
+                "months": "Срок, мес.", "seat_plan": "Пользователи", "users": "Пользователи", "region": "Регион",
+                "bases": "Баз", "storage_gb": "Диск, ГБ", "options": "Опции", "provider": "Облако",
+                "tariff": "Тариф", "products": "Программы", "period": "Период", "file": "Файл",
+                "quantity": "Количество", "start": "Начало", "payment": "Оплата", "payment.amount": "Сумма оплаты",
+                "payment.paid_on": "Дата оплаты", "customer_id": "Клиент", "comment": "Комментарий"}
+
+
+def field_label(field: str) -> str:
+    """``seat_plan[0].users`` → «Пользователи (строка 1)»; an unknown field by its API name."""
+    found = re.fullmatch(r"(\w+)\[(\d+)\](?:\.(\w+))?", field)
+    if found:
+        label = FIELD_LABELS.get(found[3] or found[1], FIELD_LABELS.get(found[1], field))
+        return f"{label}, строка {int(found[2]) + 1}"
+    return FIELD_LABELS.get(field, field)
+
+
 def refusal_text(error: Refusal) -> str:
     """A refusal as a page shows it, in Russian (the decoder's words, the catalogue), with the field and the rule."""
     message = str(russian(error.message))
     for pattern, words in DECODER_WORDS:
         message = re.sub(pattern, words, message)
-    where = f" (поле {error.field})" if getattr(error, "field", None) else ""
+    field = getattr(error, "field", None)
+    where = f" (поле «{field_label(field)}»)" if field else ""
     rule = f" [{error.rule}]" if getattr(error, "rule", None) else ""
     return f"{message}{where}{rule}"
 
@@ -71,6 +91,8 @@ def page_or_problem(json_handler: Callable[[Request[Any, Any, Any], Any], Any], 
         if request.url.path.startswith("/api/"):
             return json_handler(request, exc)
         message = getattr(exc, "message", None) or getattr(exc, "detail", None) or ""
+        if not hasattr(exc, "message"):  # Litestar's own (a path no page has, a malformed request): its English stays out
+            message = {404: "такой страницы нет", 400: "запрос не понят"}.get(status, message)
         return Template("forbidden.html", status_code=status, context={"message": refusal_text(exc) if hasattr(exc, "message")
                         else message, "caller": None, "title": title})
 

@@ -16,7 +16,8 @@ from pricing import QuoteRequest, QuoteResponse
 
 from hub.core.exceptions import REFUSALS
 from hub.core.input_guard import decode_body
-from hub.core.spreadsheet import XLSX_MEDIA, attachment, to_xlsx
+from hub.core.russian import russian
+from hub.core.spreadsheet import XLSX_MEDIA, attachment, to_xlsx_book
 from hub.quotes.service import PricingService
 from hub.web.auth import web_caller
 from hub.web.pages import page, refusal_text
@@ -25,8 +26,22 @@ ROWS = 4
 MODES = {"single": "в одной программе", "alternate": "в нескольких попеременно", "simultaneous": "в нескольких одновременно"}
 DEFAULT = {"region": "ru", "months": "12", "users_0": "3", "configurations_0": ["bp"], "users_1": "1",
            "configurations_1": ["zup"]}
-OFFER_COLUMNS = ("provider", "title", "eligible", "tariff", "currency", "monthly_price", "total_price",
-                 "discount_percent", "partner_cost", "partner_income", "reason", "warnings")
+OFFER_COLUMNS = {"title": "Облако", "eligible": "Подходит", "tariff": "Тариф", "start": "Начало", "end": "Конец",
+                 "monthly_price": "В месяц", "total_price": "Всего за период", "currency": "Валюта",
+                 "discount_percent": "Скидка партнёра, %", "partner_cost": "Стоимость для партнёра",
+                 "partner_income": "Доход партнёра", "reason": "Почему не подходит", "warnings": "Предупреждения"}
+LINE_COLUMNS = ("Облако", "Строка", "Количество", "Цена", "Сумма", "Валюта", "Источник")
+
+
+def offers_book(answer: QuoteResponse) -> bytes:
+    """The offers in Russian, one per row (typed cells: amounts numbers, dates dates), and their lines."""
+    offers = [{**{name: getattr(o, c) for c, name in OFFER_COLUMNS.items()}, "Подходит": "да" if o.eligible else "нет",
+               "Почему не подходит": russian(o.reason), "Предупреждения": "; ".join(str(russian(w)) for w in o.warnings)}
+              for o in answer.offers]
+    lines = [dict(zip(LINE_COLUMNS, (o.title, russian(line.description), line.quantity, line.unit_price, line.amount,
+                                     o.currency, line.source))) for o in answer.offers for line in o.lines]
+    return to_xlsx_book([(f"Расчёт {answer.created_on.isoformat()}", list(OFFER_COLUMNS.values()), offers),
+                         ("Строки расчёта", LINE_COLUMNS, lines)])
 
 
 def _values(form: Any, name: str) -> list[str]:
@@ -115,9 +130,7 @@ class QuotePage(Controller):
         answer, error, need = await self._price(request, session, pricing, form)
         if answer is None:
             return await self._show(request, session, pricing, form, None, error, need)
-        rows = [{**{c: getattr(o, c) for c in OFFER_COLUMNS if c != "warnings"}, "warnings": "; ".join(o.warnings)}
-                for o in answer.offers]
-        return Response(to_xlsx(f"Расчёт {answer.created_on.isoformat()}", OFFER_COLUMNS, rows), media_type=XLSX_MEDIA,
+        return Response(offers_book(answer), media_type=XLSX_MEDIA,
                         headers=attachment(f"quote-{answer.created_on.isoformat()}.xlsx"))
 
     @staticmethod

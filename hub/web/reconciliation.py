@@ -28,11 +28,7 @@ from hub.reconciliation.service import Reconciliations
 from hub.web.auth import require, web_caller
 from hub.web.pages import page, refusal_text, write
 
-CATEGORY_NAMES = {"matched": "совпало", "amount_mismatch": "расхождение (сумма, скидка, период или тариф)", "missing_in_statement": "нет в документе",
-                  "unexpected_in_statement": "лишнее в документе", "duplicate": "дубль",
-                  "fee_rate_mismatch": "другая ставка вознаграждения", "not_attributed": "клиент не закреплён",
-                  "month_not_paid": "месяц не оплачен"}
-RESOLUTIONS = {"disputed": "оспорить", "accepted": "принять"}
+CATEGORY_NAMES, RESOLUTIONS = export.CATEGORY_NAMES, export.RESOLUTION_NAMES
 
 
 class ReconciliationPages(Controller):

@@ -20,7 +20,7 @@ from hub.core.exceptions import InvalidField, NotFound
 from hub.core.settings import Settings
 from hub.web.auth import SESSION_HOURS, NotAllowed, SignInNeeded, to_sign_in
 from hub.web.formatting import FILTERS
-from hub.web.russian import russian
+from hub.core.russian import russian
 from hub.web.secret import web_secret
 
 HERE = Path(__file__).parent

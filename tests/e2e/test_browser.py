@@ -10,8 +10,9 @@ from datetime import datetime
 
 import httpx
 import pytest
+from python_calamine import CalamineWorkbook
 
-from hub.web.russian import untranslated
+from hub.core.russian import untranslated
 from pricing import add_months, month_key
 
 from .browser import chromium, new_page, sign_in
@@ -81,6 +82,10 @@ def test_a_quote_for_three_accountants_and_a_payroll_user_ranks_every_cloud_with
     with page.expect_download() as download:
         page.get_by_role("button", name="Скачать XLSX").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+    book = CalamineWorkbook.from_path(download.value.path())  # in Russian, with the lines behind each offer
+    offers, lines = book.get_sheet_by_index(0).to_python(), book.get_sheet_by_name("Строки расчёта").to_python()
+    assert offers[0][:3] == ["Облако", "Подходит", "Тариф"] and {row[1] for row in offers[1:]} == {"да", "нет"}
+    assert len(lines) > 4 and all(untranslated(str(cell)) == [] for row in offers[1:] for cell in row[11:])
 
 
 def test_the_quote_page_reads_without_javascript(demo, browser, request):
@@ -207,7 +212,7 @@ def test_a_refused_quote_shows_its_reason_in_place_and_a_stale_page_goes_to_sign
     page.get_by_role("button", name="Рассчитать").click()
     alert = page.locator("#offers [role=alert]")
     alert.wait_for()
-    assert "не меньше 1" in alert.inner_text() and "seat_plan[0].users" in alert.inner_text()
+    assert "не меньше 1" in alert.inner_text() and "Пользователи, строка 1" in alert.inner_text()
     kept = [c for c in page.context.cookies() if c["name"] != "hub_session"]
     page.context.clear_cookies()  # the session is gone (signed out in another tab); the CSRF cookie stays
     page.context.add_cookies(kept)
@@ -222,13 +227,14 @@ def test_on_a_phone_the_pages_reflow_without_sideways_scrolling(demo, browser, r
     sign_in(page, demo.key, "/quote")
     page.get_by_role("button", name="Рассчитать").click()
     page.locator("#offers article.card").first.wait_for()
-    for path in ("/quote", "/", "/customers", "/reconciliations"):
+    with demo.client() as client:
+        made = client.post("/api/v1/customers", json={**CUSTOMER, "legal_name": "ООО Телефон"})
+        assert made.status_code == 201
+    for path in ("/quote", "/", "/customers", "/customers/new", f"/customers/{made.json()['id']}", "/reconciliations"):
         if path != "/quote":
             page.goto(path)
         wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert wide <= 0, (path, wide)
-    with demo.client() as client:
-        assert client.post("/api/v1/customers", json={**CUSTOMER, "legal_name": "ООО Телефон"}).status_code == 201
     page.goto("/customers")
     labelled = page.locator("td[data-label]")
     assert labelled.count() > 0 and labelled.first.evaluate("e => getComputedStyle(e, '::before').content") != "none"

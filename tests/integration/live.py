@@ -44,7 +44,7 @@ def customer_for(provider: str, n: int) -> dict[str, Any]:
 
 
 def enrollment_for(provider: str, n: int) -> dict[str, Any]:
-    users = [{"name": f"Пользователь {n}", "email": f"user{n}@{provider}.test", "phone": "+79160000000"}]
+    users = [{"name": f"Пользователь {n}", "email": f"user{n}@{provider.replace('_', '-')}.example.ru", "phone": "+79160000000"}]
     body: dict[str, Any] = {"provider": provider, "users": users}
     if provider == "rarus":
         body["products"] = ["bp", "zup"]

@@ -122,7 +122,7 @@ async def test_med_onb_02_a_stored_name_with_a_line_break_sends_no_certificate_r
         assert bad.status == "failed" and bad.attempts == 1, (bad.status, bad.last_error)
         assert bad.last_error.startswith("UnsafeMailValue: customer_name contains a line break"), bad.last_error
         [request] = sandboxes.desk.requests
-        assert [u["email"] for u in request.users] == ["user1@medicine.test"]
+        assert [u["email"] for u in request.users] == ["user1@medicine.example.ru"]
         assert sandboxes.desk.rejections == [] and not sandboxes.desk.is_issued(EVIL, request.issue_at)
     finally:
         await adapters.close()

@@ -32,6 +32,19 @@ def test_med_onb_07_egisz_gate_before_invoicing(api):
     assert client.post(f"/api/v1/enrollments/{plain['id']}/egisz-approval", headers=a.headers).status_code == 422
 
 
+def test_a_user_with_an_impossible_e_mail_is_refused_and_nothing_is_enrolled(api):
+    """The provider invites each user by e-mail: an address the card would refuse is refused here too."""
+    client, a, _, _ = api
+    assert client.patch("/api/v1/partner", json={"standing": STANDING}, headers=a.headers).status_code == 200
+    customer = client.post("/api/v1/customers", json=customer_for("fresh_ru", 1), headers=a.headers).json()
+    for email in ("bad@@mail", "user@fresh_ru.ru", "no-at-sign"):
+        users = [{"name": "Иван", "email": "ivan@romashka.ru"}, {"name": "Пётр", "email": email}]
+        refused = client.post(f"/api/v1/customers/{customer['id']}/enrollments",
+                              json={"provider": "fresh_ru", "users": users}, headers=a.headers)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "users[1].email", refused.text
+    assert client.get("/api/v1/enrollments", headers=a.headers).json()["total"] == 0
+
+
 def test_steps_come_from_the_profile_with_their_rules(api):
     client, a, _, _ = api
     medicine = setup(client, a)

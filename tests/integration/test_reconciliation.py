@@ -9,7 +9,7 @@ from decimal import Decimal
 import httpx
 from python_calamine import CalamineWorkbook
 
-from hub.web.russian import untranslated
+from hub.core.russian import untranslated
 from pricing import MOSCOW, add_months, month_key
 
 from .live import running
@@ -141,10 +141,13 @@ async def test_an_uploaded_statement_finds_a_subscription_the_hub_did_not_sell(d
                                        headers=live.headers)
         assert report.status_code == 200
         book = CalamineWorkbook.from_filelike(io.BytesIO(report.content))
-        assert book.sheet_names[1:] == ["matched", "unexpected_in_statement"]
-        rows = book.get_sheet_by_name("unexpected_in_statement").to_python()
-        billed = rows[0].index("billed")
+        assert book.sheet_names[1:] == ["совпало", "лишнее в документе"]  # in Russian, for the accountant
+        rows = book.get_sheet_by_name("лишнее в документе").to_python()
+        billed = rows[0].index("По документу")
         assert rows[1][billed] == 19326.0  # a number cell, not text
+        reason = rows[1][rows[0].index("Почему")]
+        assert reason.startswith("выставлено 19326.00 за подписку 999") and untranslated(reason) == []
+        assert rows[1][rows[0].index("Категория")] == "лишнее в документе"
 
         resolved = await live.client.post(f"/api/v1/reconciliations/{run['id']}/lines/{unexpected['number']}/resolution",
                                           json={"resolution": "disputed", "comment": "не наша подписка"},
@@ -357,7 +360,7 @@ async def test_hub_reconcile_prints_summary_totals_and_lines_and_refuses_a_bad_f
         xlsx = tmp_path / "report.xlsx"
         written = cli("fresh_ru", statement_month(), "--partner", partner, "--format", "xlsx", "--output", str(xlsx))
         assert written.returncode == 0, written.stderr
-        assert CalamineWorkbook.from_path(str(xlsx)).sheet_names[1:] == ["matched"]
+        assert CalamineWorkbook.from_path(str(xlsx)).sheet_names[1:] == ["совпало"]
         runs = (await live.client.get("/api/v1/reconciliations", headers=live.headers)).json()
         assert len(runs) == 2  # the refused file stored nothing
 

@@ -265,6 +265,8 @@ async def test_another_partners_customer_is_a_404(web):
                        (f"/customers/{theirs}/subscriptions", {"provider": "fresh_ru", "tariff": "102"})):
         answer = await web.post(path, data)
         assert answer.status_code == 404 and "ООО Чужой" not in answer.text, (path, answer.text)
+    nowhere = await web.client.get("/no-such-page")
+    assert nowhere.status_code == 404 and "такой страницы нет" in nowhere.text and "Not Found" not in nowhere.text
     listed = await web.client.get("/customers")
     assert theirs not in listed.text
     mine = (await web.client.get(f"/api/v1/customers/{theirs}", headers=web.b.headers)).json()

@@ -176,6 +176,9 @@ def test_fr_sub_18_tariff_codes(catalogs):
     assert names["102"] == "ПРОФ" and names["151"] == "ПРОФ помесячно" and "ПРОФ" in names["105"]
     assert catalogs["fresh_ru"].tariff("151").monthly and catalogs["fresh_ru"].tariff("105").kind == "upgrade"
     assert {catalogs["fresh_ru"].tariff(c).kind for c in ("99", "98", "98п")} == {"its_transition"}
+    # the label an offer shows ("102 ПРОФ") names the same tariff, so a quote's tariff can be ordered as shown
+    assert catalogs["fresh_ru"].tariff("102 ПРОФ") is catalogs["fresh_ru"].tariff("102")
+    assert catalogs["fresh_ru"].tariff(" 151  ПРОФ помесячно") is catalogs["fresh_ru"].tariff("151")
 
 
 def test_fr_sub_21_fk_sub_21_partner_tariffs_are_capped(engines):

@@ -19,7 +19,7 @@ from hub.reconciliation.explain import discount_cause
 from hub.reconciliation.payout import checklist
 from hub.reconciliation.service import _no_report_reasons
 from hub.reconciliation.statements import AGENT_REPORT, STATEMENT, BadFile, read
-from hub.web.russian import russian, untranslated
+from hub.core.russian import russian, untranslated
 from pricing import load_catalogs
 from hub.core.clock import FixedClock
 from pricing.requests import QuoteRequest

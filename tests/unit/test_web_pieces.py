@@ -34,9 +34,12 @@ def test_signing_in_returns_to_a_page_of_this_site():
 
 
 def test_the_decoders_messages_are_shown_in_russian_with_their_field():
-    assert refusal_text(InvalidField("months", "Expected `int`, got `str`")) == "нужно целое число (поле months)"
+    assert refusal_text(InvalidField("months", "Expected `int`, got `str`")) == "нужно целое число (поле «Срок, мес.»)"
     assert refusal_text(InvalidField("seat_plan[0].users", "Expected `int` >= 1")) == \
-        "не меньше 1 (поле seat_plan[0].users)"
+        "не меньше 1 (поле «Пользователи, строка 1»)"
+    assert refusal_text(InvalidField("inn", "not a valid ИНН: The number's checksum or check digit is invalid.")) == \
+        "неверный ИНН: не сходится контрольная цифра (поле «ИНН»)"
+    assert refusal_text(InvalidField("partner.standing.x", "set it")) == "set it (поле «partner.standing.x»)"
 
 
 def test_the_quote_form_is_the_apis_request():

@@ -11,8 +11,8 @@ import re
 from functools import lru_cache
 
 TERMS = {
-    "Russia (region ru)": "Россия (регион ru)",
-    "Kazakhstan (region kz)": "Казахстан (регион kz)",
+    "Russia (region ru)": "из России",
+    "Kazakhstan (region kz)": "из Казахстана",
     "the partner status «1С:Центр компетенции по медицине»": "статус партнёра «1С:Центр компетенции по медицине»",
     "the partner on 1C's КОРП list (ЦСК, first-line support, Сервис-деск)":
         "партнёр в списке КОРП 1С (ЦСК, первая линия поддержки, Сервис-деск)",
@@ -39,7 +39,7 @@ TERMS = {
 
 PHRASES: tuple[tuple[str, str], ...] = (
     # pricing/engines: eligibility, lines, warnings
-    ("{title} serves customers in {region}", "{title} обслуживает клиентов: {region}"),
+    ("{title} serves customers in {region}", "{title} обслуживает клиентов {region}"),
     ("does not offer {what}", "не предлагает: {what}"),
     ("no tariff covers {what} together", "ни один тариф не покрывает вместе: {what}"),
     ("{tariff} has no price for {months} months", "у тарифа «{tariff}» нет цены на {months} мес."),
@@ -163,9 +163,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("fetched with the hub's default {title} account (HUB_FRESH_*/HUB_RARUS_*): the partner has no credentials of its "
      "own there (hub partner credentials, PUT /api/v1/partner/credentials/…); the document is that account's — this "
      "partner's only if the account is (the demo partner's is)",
-     "получено учётной записью хаба по умолчанию в «{title}» (HUB_FRESH_*/HUB_RARUS_*): своей учётной записи у "
-     "партнёра там нет (hub partner credentials, PUT /api/v1/partner/credentials/…); документ принадлежит этой учётной "
-     "записи — партнёру, только если она его (у демо-партнёра это так)"),
+     "документ получен под учётной записью хаба по умолчанию в «{title}» (HUB_FRESH_*/HUB_RARUS_*): своей у партнёра "
+     "там нет (её задают командой hub partner credentials или PUT /api/v1/partner/credentials/…). Это документ той "
+     "учётной записи; он относится к этому партнёру, только если учётная запись — его (у демо-партнёра это так)"),
     ("the provider publishes no document for {period}: {why} (RA-COMM-03)",
      "провайдер не публикует документ за {period}: {why} (RA-COMM-03)"),
     ("the partner code in the profile is {code}: the cabinet publishes documents only for a 4-character code "
@@ -202,6 +202,14 @@ PHRASES: tuple[tuple[str, str], ...] = (
      "КПП — 9 знаков: 4 цифры, 2 цифры или заглавные буквы, 3 цифры"),
     ("a БИН/ИИН is 12 digits", "БИН/ИИН — 12 цифр"),
     ("the БИН/ИИН check digit does not match", "не сходится контрольная цифра БИН/ИИН"),
+    ("The part after the @-sign contains invalid characters: {chars}.", "после @ недопустимые знаки: {chars}"),
+    ("The part after the @-sign is a special-use or reserved name that cannot be used with email.",
+     "после @ — зарезервированное имя, для почты непригодное"),
+    ("The email address is not valid. It must have exactly one @-sign.", "в адресе должен быть ровно один знак @"),
+    ("There must be something after the @-sign.", "после @ ничего нет"),
+    ("There must be something before the @-sign.", "перед @ ничего нет"),
+    ("An email address cannot end with a period.", "адрес не может кончаться точкой"),
+    ("The part after the @-sign is not valid. It should have a period.", "после @ нужен домен с точкой"),
     ("not a phone number: {why}", "это не номер телефона: {why}"),
     ("not a possible phone number", "такого номера телефона не бывает"),
     ("line {line}, column {column}: {what}", "строка {line}, столбец {column}: {what}"),
@@ -216,7 +224,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
      "{text} — не квартал вида 2026-Q4 (RA-COMM-01: отчёты агента квартальные)"),
     ("{text} is not a month like 2026-12 (statements are monthly)", "{text} — не месяц вида 2026-12 (выписки помесячные)"),
     ("the year {year} is out of range (2000–2100)", "год {year} вне диапазона 2000–2100"),
-    ("{value} is not {what}", "{value} — не {what}"),
+    ("{value} is not {what}", "{value}: ожидается {what}"),
 )
 
 _PLACE = re.compile(r"\{(\w+)\}")
@@ -247,6 +255,22 @@ def _whole(text: str, loose: bool) -> str | None:
     return None
 
 
+_CODES = re.compile(r"[a-z][a-z0-9_]*(?:, [a-z][a-z0-9_]*)*")
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """The catalogs' configuration and option codes and the providers' ids, by the names the pages show."""
+    from pricing import load_catalogs
+    from providers import PROFILES
+
+    names = {p: profile.title for p, profile in PROFILES.items()}
+    for catalog in load_catalogs().values():
+        names.update({c.id: c.name for c in catalog.configurations})
+        names.update({a.id: a.name for a in catalog.addons})
+    return names
+
+
 @lru_cache(maxsize=8192)
 def russian(text: object) -> object:
     """``text`` in Russian by the catalogue; anything else (None, a number, an unknown text) as it is. Of the
@@ -256,6 +280,8 @@ def russian(text: object) -> object:
         return text
     if text in TERMS:
         return TERMS[text]
+    if _CODES.fullmatch(text):  # a code or a list of codes: their names, where the catalogs know them
+        return ", ".join(_names().get(code, code) for code in text.split(", "))
     said = _whole(text, loose=False)
     if said is not None and not _WORD.search(_bare(said)):
         return said
