@@ -95,6 +95,8 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     its_payment: str | None = None  # ... and its payment form, where the tariff depends on it
     its_rule: str | None = None
     its_cover_end: bool = False  # the period must run past the ITS contract's end (FR-SUB-17)
+    its_support_kit: bool = False  # a «Комплект поддержки» holder qualifies whatever its level (FR-SUB-17, 98)
+    its_starts_with_contract: bool = False  # starts on the ITS contract's start, not on the day asked (FK-SUB-17)
     after: tuple[str, ...] = ()  # one of these tariffs must already be live for the customer (FR-SUB-19)
     after_rule: str | None = None
     backdate_rule: str | None = None  # the rule that lets it start before the day of ordering (FK-SUB-17), else FAM-SUB-02

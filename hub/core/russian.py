@@ -225,6 +225,18 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("{text} is not a month like 2026-12 (statements are monthly)", "{text} — не месяц вида 2026-12 (выписки помесячные)"),
     ("the year {year} is out of range (2000–2100)", "год {year} вне диапазона 2000–2100"),
     ("{value} is not {what}", "{value}: ожидается {what}"),
+    # hub/subscriptions/order_rules.py: the ITS transition tariffs (FR-SUB-17, FK-SUB-17)
+    ("a local ITS {level} contract or a «Комплект поддержки»", "договор 1С:ИТС {level} или «Комплект поддержки»"),
+    ("a local ITS {level} contract", "договор 1С:ИТС {level}"),
+    ("paid prepaid", "с предоплатой"),
+    ("paid postpaid", "с постоплатой"),
+    ("with this partner (the customer's ITS is with another one)", "с нами (договор ИТС клиента у другого партнёра)"),
+    ("the period must cover the ITS end date {day}", "период должен захватывать дату окончания договора ИТС {day}"),
+    ("{tariff} starts with the ITS contract: record its start date on the card first",
+     "«{tariff}» начинается вместе с договором ИТС: сначала укажите в карточке дату его начала"),
+    ("{tariff} starts on the ITS contract's start, {start}, not {asked}",
+     "«{tariff}» начинается в день начала договора ИТС, {start}, а не {asked}"),
+    ("the ITS contract ends before it starts", "договор ИТС кончается раньше, чем начинается"),
 )
 
 _PLACE = re.compile(r"\{(\w+)\}")
@@ -251,8 +263,13 @@ def _whole(text: str, loose: bool) -> str | None:
     for strict, anything, words in _CATALOGUE:
         found = (anything if loose else strict).fullmatch(text)
         if found:
-            return words.format(**{name: russian(value) for name, value in found.groupdict().items()})
+            return words.format(**{name: russian(_unquoted(value)) for name, value in found.groupdict().items()})
     return None
+
+
+def _unquoted(value: str) -> str:
+    """A part the English quoted as Python does (``'98 Базовый'``): the Russian template quotes it its own way."""
+    return value[1:-1] if len(value) > 1 and value[0] == value[-1] == "'" else value
 
 
 _CODES = re.compile(r"[a-z][a-z0-9_]*(?:, [a-z][a-z0-9_]*)*")

@@ -28,9 +28,15 @@ class ItsContract(_In):
 
     level: Literal["ПРОФ", "ТЕХНО"]
     payment: Literal["prepaid", "postpaid"] | None = None
+    start_date: date | None = None  # the fresh_kz ITS tariff starts with it (FK-SUB-17)
     end_date: date | None = None
+    support_kit: bool = False  # a «Комплект поддержки» (1С:КП), whose holders take 98 free (FR-SUB-17)
     with_us: bool = True  # with this partner, or with another one
     other_partner: Name | None = None
+
+    def __post_init__(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("the ITS contract ends before it starts")
 
 
 class Accounts(_In):

@@ -39,21 +39,40 @@ def after(mains: list[Subscription], tariff: Any, start: date) -> None:
                            rule=tariff.after_rule)
 
 
-def its(customer: Customer, tariff: Any, end: date) -> None:
+def its(customer: Customer, tariff: Any, end: date | None = None) -> None:
     """FR-SUB-17, FK-SUB-17: ITS transition tariffs only for the partner's own ITS customers of the
     right level (and payment form), over a period that covers the ITS contract's end."""
     contract = customer.its or {}
     problems = []
-    if contract.get("level") != tariff.its_level:
-        problems.append(f"a local ITS {tariff.its_level} contract")
-    if tariff.its_payment and contract.get("payment") != tariff.its_payment:
+    kit = tariff.its_support_kit and contract.get("support_kit")  # 98: a «Комплект поддержки» holder qualifies
+    if contract.get("level") != tariff.its_level and not kit:
+        problems.append(f"a local ITS {tariff.its_level} contract" + (" or a «Комплект поддержки»"
+                                                                       if tariff.its_support_kit else ""))
+    if tariff.its_payment and contract.get("payment") != tariff.its_payment and not kit:
         problems.append(f"paid {tariff.its_payment}")
     if contract and not contract.get("with_us", True):
         problems.append("with this partner (the customer's ITS is with another one)")
     if problems:
-        raise InvalidField("tariff", f"{tariff.label!r} needs " + ", ".join(problems), rule=tariff.its_rule)
-    if tariff.its_cover_end and contract.get("end_date") and end < date.fromisoformat(str(contract["end_date"])):
+        raise InvalidField("tariff", f"{tariff.label!r} needs " + "; ".join(problems), rule=tariff.its_rule)
+    if tariff.its_cover_end and end and contract.get("end_date") and end < date.fromisoformat(str(contract["end_date"])):
         raise InvalidField("months", f"the period must cover the ITS end date {contract['end_date']}", rule=tariff.its_rule)
+
+
+def its_start(customer: Customer, tariff: Any, asked: date | None) -> date | None:
+    """FK-SUB-17: the tariff starts on the ITS contract's start date — the day the card records, which an
+    order may repeat but not move."""
+    if not tariff.its_starts_with_contract:
+        return asked
+    contract = customer.its or {}
+    start = contract.get("start_date")
+    if not start:
+        raise InvalidField("its.start_date", f"{tariff.label!r} starts with the ITS contract: record its start "
+                           "date on the card first", rule=tariff.its_rule)
+    start = date.fromisoformat(str(start))
+    if asked is not None and asked != start:
+        raise InvalidField("start", f"{tariff.label!r} starts on the ITS contract's start, {start.isoformat()}, "
+                           f"not {asked.isoformat()}", rule=tariff.its_rule)
+    return start
 
 
 def no_downgrade(mains: list[Subscription], tariff: Any, start: date, today: date, catalog: Any) -> None:

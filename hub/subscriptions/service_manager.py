@@ -66,6 +66,10 @@ class ServiceManagerOrders:
         tariff = catalog.tariff(tariff_ref or "")
         if tariff is None:
             raise InvalidField("tariff", f"{provider} has no tariff {tariff_ref!r}")
+        if kind == "main" and tariff.its_level:  # who may take it, then when it starts (FR-SUB-17, FK-SUB-17)
+            order_rules.its(customer, tariff)
+            start = order_rules.its_start(customer, tariff, start)
+            months = months or (tariff.max_months if tariff.its_starts_with_contract else None)  # "end set automatically"
         start = start or today
         priced_as, line = kind, []
         if kind == "main":

@@ -86,7 +86,8 @@ def card_of(form: Any) -> dict[str, Any]:
                             "new_to_1c": YES_NO.get(_one(form, "new_to_1c"))}
     level = _one(form, "its_level")
     card["its"] = {"level": level, "payment": _one(form, "its_payment") or None,
-                   "end_date": _one(form, "its_end_date") or None, "with_us": _one(form, "its_with_us") == "on",
+                   "start_date": _one(form, "its_start_date") or None, "end_date": _one(form, "its_end_date") or None,
+                   "support_kit": _one(form, "its_support_kit") == "on", "with_us": _one(form, "its_with_us") == "on",
                    "other_partner": _one(form, "its_other_partner") or None} if level else None
     accounts = {name: _one(form, f"account_{name}") for name in ACCOUNT_TITLES}
     card["accounts"] = {name: _whole(v) if name in NUMERIC_ACCOUNTS else v for name, v in accounts.items() if v}
@@ -100,6 +101,8 @@ def values_of(c: CustomerOut) -> Values:
     if c.its:
         v.update(its_level=c.its.level, its_payment=c.its.payment or "", its_with_us="on" if c.its.with_us else "",
                  its_end_date=c.its.end_date.isoformat() if c.its.end_date else "",
+                 its_start_date=c.its.start_date.isoformat() if c.its.start_date else "",
+                 its_support_kit="on" if c.its.support_kit else "",
                  its_other_partner=c.its.other_partner or "")
     v.update({f"account_{name}": str(getattr(c.accounts, name) or "") for name in ACCOUNT_TITLES})
     return v

@@ -18,7 +18,7 @@ from .test_subscriptions_e2e import on_trial, order
 RU = {"legal_name": "ООО Ромашка", "country": "RU", "inn": "7707083893", "kpp": "773601001", "phone": "+74950000000",
       "email": "buh@romashka.ru", "new_to_1c": True, "accounts": {"fresh_ru_subscriber": 1001, "medicine_subscriber": 2001}}
 KZ = {"legal_name": "ТОО Береке", "country": "KZ", "bin_iin": "971240001315", "email": "kz@bereke.kz",
-      "its": {"level": "ПРОФ", "with_us": True}, "accounts": {"fresh_kz_subscriber": 3001}}
+      "its": {"level": "ПРОФ", "with_us": True, "start_date": "2026-06-01"}, "accounts": {"fresh_kz_subscriber": 3001}}
 PAID = {"amount": "1000000", "paid_on": "2026-11-20"}  # the suite's day is 2026-11-22
 
 
@@ -67,7 +67,7 @@ def test_fam_sub_02_a_main_subscription_does_not_start_before_the_day_of_orderin
 
 def test_fk_sub_17_the_kazakh_its_tariff_may_start_with_the_its_contract(desk):
     """The catalog lets the fresh_kz ITS transition tariff start on the ITS contract's start, before the day
-    of ordering (FK-SUB-17); a period already over by then is still refused."""
+    of ordering (FK-SUB-17); another start is refused."""
     _, _, _, customer, _, post = desk
     kz = customer(KZ)
     its = "ITSaaS РАСШИРЕННЫЙ для ИТС Каз.ПРОФ"

@@ -271,3 +271,21 @@ async def test_another_partners_customer_is_a_404(web):
     assert theirs not in listed.text
     mine = (await web.client.get(f"/api/v1/customers/{theirs}", headers=web.b.headers)).json()
     assert mine["legal_name"] == "ООО Чужой" and mine["version"] == 1  # nothing changed
+
+
+async def test_the_card_form_carries_the_its_contract_facts(web):
+    """Issue 14: the ITS contract's start date and «Комплект поддержки» (FR-SUB-17, FK-SUB-17) on the form."""
+    made = await web.post("/customers", {**ROMASHKA, "its_level": "ТЕХНО", "its_payment": "prepaid",
+                                         "its_start_date": "2026-04-01", "its_end_date": "2027-03-31",
+                                         "its_support_kit": "on", "its_with_us": "on"})
+    assert made.status_code == 303, made.text
+    customer_id = made.headers["location"].rsplit("/", 1)[-1]
+    stored = (await web.client.get(f"/api/v1/customers/{customer_id}", headers=web.a.headers)).json()["its"]
+    assert (stored["start_date"], stored["end_date"], stored["support_kit"]) == ("2026-04-01", "2027-03-31", True)
+    card = (await web.client.get(f"/customers/{customer_id}")).text
+    assert "«Комплект поддержки», с 01.04.2026, до 31.03.2027" in card
+    form = (await web.client.get(f"/customers/{customer_id}/edit")).text
+    assert re.search(r'name="its_support_kit" checked', form) and 'value="2026-04-01"' in form
+    bad = await web.post(f"/customers/{customer_id}/edit", {**ROMASHKA, "its_level": "ПРОФ",
+                                                            "its_start_date": "2027-04-01", "its_end_date": "2027-03-31"})
+    assert bad.status_code == 422 and "договор ИТС кончается раньше, чем начинается" in bad.text
