@@ -7,6 +7,7 @@ or ``--catalog-dir``), so an edited or replacement price list needs no code.
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -99,6 +100,9 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     its_starts_with_contract: bool = False  # starts on the ITS contract's start, not on the day asked (FK-SUB-17)
     after: tuple[str, ...] = ()  # one of these tariffs must already be live for the customer (FR-SUB-19)
     after_rule: str | None = None
+    its_sales: Literal["full"] | None = None  # counts in full toward ITS «Сумма продаж на одного клиента» (FR-PRICE-03)
+    its_sales_monthly: SourcedAmount | None = None  # ... or this much a month (the promo tariffs, FR-PRICE-03)
+    its_sales_since: date | None = None  # ... for the months from this day on
     backdate_rule: str | None = None  # the rule that lets it start before the day of ordering (FK-SUB-17), else FAM-SUB-02
     note: str | None = None
 
@@ -253,6 +257,11 @@ class Catalog(msgspec.Struct, frozen=True, forbid_unknown_fields=True, dict=True
             if t.label.casefold() == wanted:
                 return t
         return None
+
+    @cached_property
+    def counts_its_sales(self) -> bool:
+        """Some of its tariffs count toward the ITS sales per customer (FR-PRICE-03)."""
+        return any(t.its_sales or t.its_sales_monthly for t in self.tariffs)
 
     def tariffs_of(self, kind: str) -> list[Tariff]:
         return [t for t in self.tariffs if t.kind == kind]

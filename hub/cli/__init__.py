@@ -9,6 +9,7 @@
     hub sandboxes [--host H]         the provider sandboxes on loopback ports; prints their addresses
     hub worker                       the outbox worker alone (beside `hub serve` with HUB_WORKER=0)
     hub report weekly PARTNER_ID [--week 2026-W48] [--format json|csv|xlsx] [--output FILE]
+    hub report its-sales PARTNER_ID --month 2026-11   ITS «Сумма продаж на одного клиента» per customer (FR-PRICE-03)
     hub reconcile PROVIDER PERIOD [--file F] [--partner ID] [--format json|csv|xlsx] [--output FILE]
     hub mail kinds|send KIND [--customer ID] [--field NAME=VALUE]… [--attach NAME]…|list [--state S]
                                      a statement (2026-12) or agent report (2026-Q4) against the hub's records
@@ -89,6 +90,11 @@ def parser() -> argparse.ArgumentParser:
     weekly.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
     weekly.add_argument("--output", help="write to this file instead of standard output")
     weekly.set_defaults(run=reading.report_weekly)
+    its_sales = report.add_parser("its-sales", help="ITS «Сумма продаж на одного клиента» of a month (FR-PRICE-03)")
+    its_sales.add_argument("partner_id")
+    its_sales.add_argument("--month", required=True, help="a month like 2026-11")
+    its_sales.add_argument("--catalog-dir", help="directory of the price lists")
+    its_sales.set_defaults(run=reading.report_its_sales)
     check = commands.add_parser("reconcile", help="reconcile a provider's statement or agent report (issue 12)")
     check.add_argument("provider", choices=list(PROFILES))
     check.add_argument("period", help="a month like 2026-12 (Fresh family) or a quarter like 2026-Q4 (Rarus)")

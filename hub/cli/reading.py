@@ -1,4 +1,4 @@
-"""`hub quote`, `hub price`, `hub catalog` and `hub report weekly`: what the API answers, on the command line."""
+"""`hub quote`, `hub price`, `hub catalog` `hub report weekly` and `hub report its-sales`: what the API answers, on the command line."""
 from __future__ import annotations
 
 import argparse
@@ -38,6 +38,17 @@ def report_weekly(args: argparse.Namespace) -> int:
         Path(args.output).write_bytes(data)
     else:
         sys.stdout.buffer.write(data)
+    return 0
+
+
+def report_its_sales(args: argparse.Namespace) -> int:
+    from hub.composition import compose
+    from hub.reports import its_sales
+
+    settings = settings_from(args)
+    catalogs = compose(settings).pricing.catalogs
+    emit(with_database(settings, lambda session: its_sales.report(
+        session, Caller(args.partner_id, None, "viewer"), catalogs, args.month)))
     return 0
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import PROVIDERS, add_months
-from pricing.fields import DATE_RANGE, Comment
+from pricing.fields import Comment
 from providers import ProviderName
 
 from hub.core.caller import Caller
@@ -24,6 +24,7 @@ from hub.core.exceptions import Conflict, InvalidField
 from hub.core import audit
 from hub.core.schemas import Input
 from hub.core.tenancy import owned_row
+from hub.reports.periods import first_of
 from hub.subscriptions import LIVE
 
 Reason = Literal["price", "quality", "moved_to_competitor", "business_closed", "moved_to_local", "other"]
@@ -85,12 +86,7 @@ async def record(session: AsyncSession, caller: Caller, customer_id: str, data: 
 
 
 async def rate(session: AsyncSession, caller: Caller, month: str) -> list[ChurnLine]:
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError:
-        raise InvalidField("month", "a month as YYYY-MM, e.g. 2026-11") from None
-    if not DATE_RANGE[0] <= first <= DATE_RANGE[1]:
-        raise InvalidField("month", f"a month from {DATE_RANGE[0]:%Y-%m} to {DATE_RANGE[1]:%Y-%m}")
+    first = first_of(month)
     after = add_months(first, 1)
     lines = []
     for provider in PROVIDERS:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.exceptions import REFUSALS, InvalidField
 from hub.subscriptions.schemas import SubscriptionCreate
-from hub.reports import churn, service as reports
+from hub.reports import churn, its_sales, service as reports
 from hub.quotes.service import PricingService
 from hub.core.spreadsheet import CSV_MEDIA, XLSX_MEDIA, attachment, to_csv, to_xlsx
 from hub.subscriptions.service import Subscriptions
@@ -41,6 +41,13 @@ class ReportsController(Controller):
     async def churn_rate(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
                          month: FromQuery[str]) -> list[churn.ChurnLine]:
         return await churn.rate(session, request.user, month)
+
+    @get("/its-sales", summary="ITS «Сумма продаж на одного клиента» per customer for a month (FR-PRICE-03)")
+    async def its_sales_report(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession],
+                        pricing: NamedDependency[PricingService], month: FromQuery[str]) -> its_sales.ItsSalesReport:
+        """1С:Фреш sales that count toward the partner's ITS standing: ПРОФ and above in full (the customer's
+        price per month paid for), «Акция. Базовый 12/15» 960 ₽ a month, the rest listed as not counted."""
+        return await its_sales.report(session, request.user, pricing.catalogs, month)
 
     @get("/upsell", summary="Customers whose self-extension or promised payment signals an upsell")
     async def upsell(self, request: Request[Any, Any, Any], session: NamedDependency[AsyncSession]) -> list[reports.UpsellSignal]:
