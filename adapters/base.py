@@ -26,6 +26,7 @@ class AccessRequest:
     products: tuple[str, ...] = ()
     partner_code: str | None = None
     partner_name: str | None = None
+    comment: str | None = None  # Rarus: «Комментарии» of the trial request (RA-ONB-07: the partner's own access)
 
     @property
     def owner(self) -> User:

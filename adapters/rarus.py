@@ -94,6 +94,8 @@ class RarusAdapter:
                 "customer": {"name": request.customer_name, "inn": request.inn, "email": email,
                              "phone": request.owner.phone or request.phone},
                 "products": list(request.products), "users": len(request.users)}
+        if request.comment:
+            body["comment"] = request.comment
 
         async def attempt() -> AccessHandle:
             found = self._json(await self._send("GET", "/api/v1/trial-requests", params={"email": email}))

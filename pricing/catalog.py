@@ -79,6 +79,7 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     customer_pays_monthly: bool = False  # fresh_kz помесячно: the customer pays monthly too
     partner_monthly_list: SourcedAmount | None = None  # помесячно list price before discount
     sessions: int | None = None  # sessions included
+    channels: int | None = None  # secure-channel (Континент-АП) licences included: that many named users (MED-ONB-10)
     max_sessions: int | None = None  # at most this many concurrent sessions
     bases: int | None = None  # bases included
     applications: tuple[str, ...] = ()  # configuration ids it opens
@@ -87,6 +88,11 @@ class Tariff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     days: int | None = None  # a fixed term in days (trials, 1С:Касса base tariff)
     max_months: int | None = None
     term_rule: str | None = None  # the rule that caps the term (FR-SUB-21, FK-SUB-17, FK-SUB-21)
+    # the partner's own tariffs (kind "partner", FR-SUB-21): for the term of the franchise contract
+    # (``franchise_contract_end`` of the partner's standing there) ...
+    contract_term: bool = False
+    without_contract_months: int | None = None  # ... else at most this many months
+    renewal_needs_paid: bool = False  # ... and renewed only with at least one paid customer subscription
     quotable: bool = False  # considered by compare() as the customer's main tariff
     upgrade_from: str | None = None
     upgrade_to: str | None = None
@@ -190,6 +196,17 @@ class Alternative(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return self.max_connections is None or connections <= self.max_connections
 
 
+class ExtensionStore(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """1С:Магазин расширений (FR-DISC-06): the customer pays the servicing partner each extension's retail
+    price; the partner keeps ``partner_percent`` of it and pays the provider the rest (the developer's share
+    among it)."""
+
+    title: str
+    partner_percent: Percent
+    developer_percent: Percent
+    rule: str
+
+
 class RarusTerms(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     included_bases: int
     included_storage_gb: int
@@ -228,6 +245,7 @@ class Catalog(msgspec.Struct, frozen=True, forbid_unknown_fields=True, dict=True
     customer_requires: tuple[str, ...] = ()  # customer facts (e.g. "medical")
     vat_exempt: bool = False
     rarus: RarusTerms | None = None
+    extension_store: ExtensionStore | None = None  # FR-DISC-06: sold through the store on this cloud
     default_tariffs: dict[str, str] = {}
 
     @cached_property

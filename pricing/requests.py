@@ -12,7 +12,7 @@ import msgspec
 from msgspec import Meta
 
 from .catalog import Months, Provider
-from .fields import Code, line
+from .fields import Amount, Code, line
 from .standing import PartnerStanding as PartnerStanding  # re-exported: what the engines read
 from .standing import StandingWhatIf
 
@@ -38,6 +38,13 @@ class CustomerFacts(_In):
     medical: bool = False  # a medical organisation (1С:Медицина)
 
 
+class ExtensionWanted(_In):
+    """An extension of 1С:Магазин расширений the customer wants beside the subscription (FR-DISC-06)."""
+
+    name: line(300, min_length=1)
+    monthly_retail: Amount  # the store's retail price a month
+
+
 class QuoteRequest(_In):
     region: Literal["ru", "kz"]
     months: Months
@@ -45,6 +52,7 @@ class QuoteRequest(_In):
     bases: Count | None = None
     storage_gb: Count | None = None
     options: Annotated[list[Code], Meta(max_length=20)] = []
+    extensions: Annotated[list[ExtensionWanted], Meta(max_length=20)] = []  # 1С:Магазин расширений (FR-DISC-06)
     customer: CustomerFacts = CustomerFacts()
     partner: StandingWhatIf | None = None  # what-if: the stored spelling, only the fields it changes (pricing.standing)
     providers: Annotated[list[Provider], Meta(max_length=4)] | None = None

@@ -52,6 +52,10 @@ class Profile:
     # the trial an invitation naming no tariff starts: a catalog tariff (MED-ONB-05), or None for the provider's
     # standard trial of ``trial_days`` (FR-ONB-01, FK-ONB-01) — never "the first trial tariff in the catalog"
     trial_tariff: str | None = None
+    # the partner's own test access (RA-ONB-07): how long, and what the request's comment must say to get it
+    partner_trial_days: int | None = None
+    partner_trial_comment: str | None = None
+    partner_trial_rule: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -80,7 +84,8 @@ PROFILES: dict[str, Profile] = {
                         onboarding=("trial_request",), account_field="rarus_login",
                         access_wait="Rarus to issue the trial credentials", access_wait_minutes=20,
                         access_rule="RA-ONB-03", agent_documents_mailbox="ptrsaas@rarus.ru",
-                        agent_fee_payer="ООО «Рарус-Софт»"),
+                        agent_fee_payer="ООО «Рарус-Софт»", partner_trial_days=30, partner_trial_rule="RA-ONB-07",
+                        partner_trial_comment="Доступ необходим для партнера облачного сервиса"),
 }
 
 

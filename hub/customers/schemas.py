@@ -58,6 +58,7 @@ class CustomerCreate(_In):
     phone: Phone | None = None
     new_to_1c: bool | None = None  # "Новый клиент 1С?" (FR-ONB-02); None: not asked yet
     its: ItsContract | None = None
+    own: bool = False  # the partner's own organisation: the one its own tariffs are for (FR-SUB-21, MED-ONB-10)
     accounts: Accounts = msgspec.field(default_factory=Accounts)
 
 
@@ -73,6 +74,7 @@ class CustomerUpdate(_In):
     phone: Phone | None | UnsetType = UNSET
     new_to_1c: bool | None | UnsetType = UNSET
     its: ItsContract | None | UnsetType = UNSET
+    own: bool | UnsetType = UNSET
     accounts: Accounts | UnsetType = UNSET
 
 
@@ -87,6 +89,7 @@ class CustomerOut(msgspec.Struct):
     phone: str | None
     new_to_1c: bool | None
     its: ItsContract | None
+    own: bool
     accounts: Accounts
     card_missing: dict[str, list[str]]
     version: int

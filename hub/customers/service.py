@@ -5,20 +5,21 @@ from datetime import datetime, timezone
 from typing import Any
 
 import msgspec
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from providers import PROFILES, missing_card_fields
 
 from hub.core.caller import Caller
-from hub.core.db.models import Customer
-from hub.core.exceptions import InvalidField
+from hub.core.db.models import Customer, Partner
+from hub.core.exceptions import Conflict, InvalidField
 from hub.core.identifiers import check_bin_iin, check_email, check_inn, check_kpp, check_phone
 from hub.customers.schemas import Accounts, CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate, ItsContract
 from hub.core import audit
 from hub.core.paging import matching, page
 from hub.core.tenancy import owned_row
 
-CARD_FIELDS = ("legal_name", "country", "inn", "kpp", "bin_iin", "email", "phone", "new_to_1c", "its", "accounts")
+CARD_FIELDS = ("legal_name", "country", "inn", "kpp", "bin_iin", "email", "phone", "new_to_1c", "its", "own", "accounts")
 RUSSIAN_ONLY = ("inn", "kpp")
 KAZAKH_ONLY = ("bin_iin",)
 
@@ -72,6 +73,7 @@ def customer_out(row: Customer) -> CustomerOut:
         phone=row.phone,
         new_to_1c=row.new_to_1c,
         its=msgspec.convert(row.its, ItsContract) if row.its else None,
+        own=bool(row.own),
         accounts=msgspec.convert(row.accounts or {}, Accounts),
         card_missing=card_missing(card),
         version=row.version,
@@ -86,8 +88,20 @@ async def owned(session: AsyncSession, caller: Caller, customer_id: str, *, for_
     return await owned_row(session, Customer, caller, customer_id, "customer", for_update=for_update)
 
 
+async def one_own(session: AsyncSession, caller: Caller, customer_id: str | None = None) -> None:
+    """At most one customer is the partner's own organisation: the partner's row is locked, so two cards
+    marked own at once are checked one after the other."""
+    await session.scalar(select(Partner.id).where(Partner.id == caller.partner_id).with_for_update())
+    other = await session.scalar(select(Customer.id).where(
+        Customer.partner_id == caller.partner_id, Customer.own.is_(True), Customer.id != (customer_id or "")))
+    if other is not None:
+        raise Conflict(f"the partner's own organisation is already customer {other}", field="own")
+
+
 async def create(session: AsyncSession, caller: Caller, data: CustomerCreate) -> CustomerOut:
     card = validated(msgspec.structs.asdict(data))
+    if card["own"]:
+        await one_own(session, caller)
     row = Customer(partner_id=caller.partner_id, legal_name_folded=card["legal_name"].casefold(), **_columns(card))
     session.add(row)
     await session.flush()
@@ -108,6 +122,8 @@ async def update(session: AsyncSession, caller: Caller, customer_id: str, patch:
     card = {f: getattr(row, f) for f in CARD_FIELDS}
     card.update({f: v for f, v in msgspec.structs.asdict(patch).items() if v is not msgspec.UNSET})
     card = validated(card)
+    if card["own"] and not row.own:
+        await one_own(session, caller, row.id)
     for field, value in _columns(card).items():
         setattr(row, field, value)
     row.legal_name_folded = card["legal_name"].casefold()

@@ -39,6 +39,8 @@ async def create(session: AsyncSession, caller: Caller, catalogs: dict[str, Cata
     await no_live_enrollment(session, customer, data.provider)
     users = [msgspec.to_builtins(u) for u in data.users]
     users[0]["timezone"] = data.timezone  # the owner's, carried by the invitation (MED-ONB-04)
+    if customer.own:
+        users[0]["partner_staff"] = True  # the partner's own organisation: its own trial length (RA-ONB-07)
     enrollment = Enrollment(partner_id=caller.partner_id, customer_id=customer.id, provider=data.provider,
                             state="requested", tariff=data.tariff, products=list(data.products), users=users,
                             trial_ending_noticed=False, gates_passed={})
@@ -76,6 +78,10 @@ def check(customer: Customer, partner: Partner, data: EnrollmentCreate, catalog:
             check_email(user.email)
         except ValueError as exc:
             raise InvalidField(f"users[{i}].email", str(exc)) from None
+    own_tariff = next(iter(catalog.tariffs_of("partner")), None) if customer.own else None
+    if own_tariff is not None and own_tariff.channels is not None and len(data.users) > own_tariff.channels:
+        raise InvalidField("users", f"{own_tariff.label!r} has {own_tariff.channels} secure channels: at most "
+                           f"{own_tariff.channels} partner users unless more are bought", rule=own_tariff.term_rule)
     if profile.max_trial_users and len(data.users) > profile.max_trial_users:
         raise InvalidField("users", f"a trial has at most {profile.max_trial_users} users", rule=profile.trial_rule)
     if data.tariff is not None:
@@ -127,12 +133,13 @@ def payload(enrollment: Enrollment, step: str, customer: Customer, partner: Part
         body = {"partner_name": partner.name, "partner_number": getattr(own, "partner_subscriber_number", None),
                 "customer_name": customer.legal_name,
                 "customer_number": (customer.accounts or {}).get(PROFILES[enrollment.provider].account_field),
-                "users": enrollment.users}
+                "users": enrollment.users, "for_partner_staff": bool(customer.own)}  # «… пользователей партнера»
     else:
         body = {"customer_name": customer.legal_name, "users": enrollment.users, "tariff": enrollment.tariff,
                 "inn": customer.inn or customer.bin_iin, "phone": customer.phone,
                 "timezone": enrollment.users[0].get("timezone", DEFAULT_TIMEZONE), "products": enrollment.products,
-                "partner_code": getattr(own, "partner_code", None), "partner_name": partner.name}
+                "partner_code": getattr(own, "partner_code", None), "partner_name": partner.name,
+                "comment": PROFILES[enrollment.provider].partner_trial_comment if customer.own else None}
     return {"step": step, **body}
 
 

@@ -56,7 +56,8 @@ class OnboardingSteps:
             return Outcome(REJECTED, error="no SMTP relay is configured for e-mail channels")
         number = payload.get("customer_number")
         request = CertificateRequest(payload["partner_name"], int(payload["partner_number"]), payload["customer_name"],
-                                     str(number) if number else None, users_of(payload))
+                                     str(number) if number else None, users_of(payload),
+                                     bool(payload.get("for_partner_staff")))
         message = compose_certificate_request(request, self.context.mail_from, operation.message_id or "")
         return Outcome(OK, MailSent(await mail.send(message)))
 
@@ -64,7 +65,7 @@ class OnboardingSteps:
         p = operation.payload
         request = AccessRequest(p["customer_name"], users_of(p), p.get("tariff"), p.get("inn"), p.get("phone"),
                                 p.get("timezone", "Europe/Moscow"), tuple(p.get("products") or ()), p.get("partner_code"),
-                                p.get("partner_name"))
+                                p.get("partner_name"), p.get("comment"))
         adapter = await self.context.access_point(operation)
         handle = await adapter.request_access(request)
         if handle.reused:

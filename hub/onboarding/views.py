@@ -89,13 +89,15 @@ def _steps(e: Enrollment) -> list[Step]:
                                   "the certificate request to be sent", rule="MED-ONB-02"))
         else:
             steps.append(_access(e, step, failed))
-    trial_days = profile.trial_days
+    own = bool(e.users and e.users[0].get("partner_staff")) and profile.partner_trial_days is not None
+    trial_days, trial_rule = (profile.partner_trial_days, profile.partner_trial_rule) if own else \
+        (profile.trial_days, profile.trial_rule)
     if e.trial_end:
         steps.append(Step("trial", "done" if e.state == "expired" else "waiting", "the trial to end", iso(e.trial_end),
-                          profile.trial_rule))
+                          trial_rule))
     elif e.access_requested_at:
         estimate = e.access_requested_at.astimezone(MOSCOW).date() + timedelta(days=trial_days - 1)
-        steps.append(Step("trial", "pending", f"a {trial_days}-day trial", iso(estimate), profile.trial_rule))
+        steps.append(Step("trial", "pending", f"a {trial_days}-day trial", iso(estimate), trial_rule))
     return steps
 
 

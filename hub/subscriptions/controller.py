@@ -9,7 +9,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.auth import needs
-from hub.subscriptions.schemas import SubscriptionCorrection, SubscriptionCreate, SubscriptionOut, SubscriptionPage
+from hub.subscriptions.schemas import (StoreExtensionCreate, SubscriptionCorrection, SubscriptionCreate, SubscriptionOut,
+                                       SubscriptionPage)
 from hub.subscriptions.service import Subscriptions
 from hub.core.deps import idempotent_write
 
@@ -34,6 +35,17 @@ class SubscriptionsController(Controller):
     async def extend(self, request: Request[Any, Any, Any], subscription_id: FromPath[str],
                      subscriptions: NamedDependency[Subscriptions]) -> Response[SubscriptionOut]:
         return await idempotent_write(request, 202, lambda s: subscriptions.extend(s, request.user, subscription_id))
+
+    @post("/{subscription_id:str}/store-extensions", guards=[needs("operator")], status_code=201,
+          summary="Record an extension of 1С:Магазин расширений the customer connected (FR-DISC-06): the partner "
+                  "earns 20% of its retail, and the provider's bill for the rest is expected in reconciliation")
+    async def store_extension(self, request: Request[Any, Any, Any], subscription_id: FromPath[str],
+                              data: JSONBody[StoreExtensionCreate],
+                              subscriptions: NamedDependency[Subscriptions]) -> Response[SubscriptionOut]:
+        """The customer connects the extension in the store itself, so nothing is sent to the provider; give
+        `provider_number` (its subscription in the Service Manager) so the monthly statement is matched to it."""
+        return await idempotent_write(request, 201, lambda s: subscriptions.connect_store_extension(
+            s, request.user, subscription_id, data))
 
     @post("/{subscription_id:str}/corrections", guards=[needs("operator")], status_code=202,
           summary="Correct or cancel a subscription: by API within the provider's window, else by e-mail within "

@@ -1,11 +1,13 @@
 """The checks of a Service Manager order against the customer's other subscriptions and its card (RULES §3):
-paid up front, tariffs that come on top of others, ITS transition tariffs, no downgrade, overlaps."""
+paid up front, tariffs that come on top of others, ITS transition tariffs, the partner's own tariffs, no
+downgrade, overlaps."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pricing import add_months
 from pricing.subscription_rules import downgrade_blocked
 
 from hub.core.db.models import Customer, Subscription
@@ -17,7 +19,7 @@ def paid(data: SubscriptionCreate, due: Decimal, today: date) -> None:
     """FAM-SUB-01: created only after the customer paid — on the day of ordering or before — the whole
     period at once. A preview needs no payment, but one it names is checked the same way."""
     if data.payment is None:
-        if data.dry_run:
+        if data.dry_run or due == 0:  # a free period (the partner's own tariff, 98) has nothing to pay
             return
         raise InvalidField("payment", "record the customer's payment first: a paid subscription follows payment",
                            rule="FAM-SUB-01")
@@ -56,6 +58,39 @@ def its(customer: Customer, tariff: Any, end: date | None = None) -> None:
         raise InvalidField("tariff", f"{tariff.label!r} needs " + "; ".join(problems), rule=tariff.its_rule)
     if tariff.its_cover_end and end and contract.get("end_date") and end < date.fromisoformat(str(contract["end_date"])):
         raise InvalidField("months", f"the period must cover the ITS end date {contract['end_date']}", rule=tariff.its_rule)
+
+
+def own_tariff(customer: Customer, tariff: Any, provider: str, start: date, months: int | None,
+               contract_end: date | None, renewing: bool, paid_customers: int) -> int:
+    """FR-SUB-21, FK-SUB-21, MED-ONB-10: the partner's own tariff is for its own organisation only («допускается
+    вести учёт только своей организации»); «Партнер» runs for the franchise contract's term, at most 12 months —
+    without a contract at most 6, and is renewed then only if the partner has a paid customer subscription.
+    Returns the months to order (the longest allowed when none are asked)."""
+    rule = tariff.term_rule
+    if not customer.own:
+        raise InvalidField("tariff", f"{tariff.label!r} is the partner's own tariff: only for the partner's own "
+                           "organisation (mark its card as the own organisation)", rule=rule)
+    cap = tariff.max_months or months or 12
+    if tariff.contract_term and contract_end is None:
+        cap = min(cap, tariff.without_contract_months or cap)
+        if tariff.renewal_needs_paid and renewing and not paid_customers:
+            raise InvalidField("tariff", f"without a franchise contract {tariff.label!r} is renewed only while the "
+                               "partner has at least one paid customer subscription; subscribe the own organisation "
+                               "to a paid tariff instead", rule=rule)
+        why = "without a franchise contract"
+    elif tariff.contract_term:
+        within = 0  # whole months from the start that end by the contract's end
+        while within < cap and add_months(start, within + 1) - timedelta(days=1) <= contract_end:
+            within += 1
+        if within == 0:
+            raise InvalidField(f"partner.standing.{provider}.franchise_contract_end", f"the franchise contract ends "
+                               f"on {contract_end.isoformat()}, before a month from {start.isoformat()}", rule=rule)
+        cap, why = within, f"the franchise contract ends on {contract_end.isoformat()}"
+    else:
+        why = "the tariff's term"
+    if months is not None and months > cap:
+        raise InvalidField("months", f"at most {cap} months: {why}", rule=rule)
+    return months or cap
 
 
 def its_start(customer: Customer, tariff: Any, asked: date | None) -> date | None:

@@ -46,6 +46,17 @@ class SubscriptionCreate(Input):
     dry_run: bool = False
 
 
+class StoreExtensionCreate(Input):
+    """An extension of 1С:Магазин расширений the customer connected to this subscription (FR-DISC-06)."""
+
+    name: line(300, min_length=1)
+    monthly_retail: Amount  # the store's retail price a month
+    months: Annotated[int, Meta(ge=1, le=36)] | None = None  # default: the whole months left of the subscription
+    start: date | None = None  # default: today
+    provider_number: Annotated[int, Meta(ge=1, le=999_999_999_999)] | None = None  # its subscription in the Service Manager
+    customer_price: Amount | None = None  # default: retail
+
+
 class Discrepancy(msgspec.Struct):
     """A figure the provider confirmed otherwise than the hub expected (money as text, dates ISO).
 

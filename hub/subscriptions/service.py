@@ -3,6 +3,7 @@ door for the controllers, the reports and the worker steps (steps.py).
 
 The rooms behind it: ordering.py (the path every order takes, the table of partner interfaces),
 service_manager.py and order_rules.py (the Fresh family), cabinet.py (Rarus), extensions.py (FAM-SUB-06/07),
+store_extensions.py (1С:Магазин расширений, FR-DISC-06),
 corrections.py (FR-SUB-12, FK-SUB-12), reading.py (one, a page, a customer's live ones).
 
 Every change of a subscription locks its row first (tenancy.owned_row ``for_update``) and checks its
@@ -18,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.caller import Caller
 from hub.quotes.service import PricingService
-from hub.subscriptions import corrections, extensions, reading
+from hub.subscriptions import corrections, extensions, reading, store_extensions
 from hub.subscriptions.cabinet import STEPS
 from hub.subscriptions.ordering import Ordering
-from hub.subscriptions.schemas import SubscriptionCorrection, SubscriptionCreate, SubscriptionOut, SubscriptionPage
+from hub.subscriptions.schemas import (StoreExtensionCreate, SubscriptionCorrection, SubscriptionCreate, SubscriptionOut,
+                                       SubscriptionPage)
 from hub.subscriptions.service_manager import STEP
 
 CARD_SYNC = ("legal_name", "inn", "kpp", "bin_iin", "phone", "email", "new_to_1c")
@@ -40,6 +42,11 @@ class Subscriptions:
 
     async def extend(self, session: AsyncSession, caller: Caller, subscription_id: str) -> SubscriptionOut:
         return await extensions.extend(session, caller, subscription_id)
+
+    async def connect_store_extension(self, session: AsyncSession, caller: Caller, subscription_id: str,
+                                      data: StoreExtensionCreate) -> SubscriptionOut:
+        return await store_extensions.record(session, caller, self.pricing, subscription_id, data, self.clock.today(),
+                                             self.clock.now())
 
     async def correct(self, session: AsyncSession, caller: Caller, subscription_id: str,
                       data: SubscriptionCorrection) -> SubscriptionOut:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import PartnerStanding
@@ -16,6 +18,7 @@ from hub.core.db.models import Customer, Subscription
 from hub.core.exceptions import InvalidField
 from hub.customers.service import CARD_FIELDS, card_missing
 from hub.onboarding.gates import gate_passed
+from hub.partners.service import get_partner, partner_out
 from hub.quotes.service import PricingService
 from hub.subscriptions import order_rules, reading
 from hub.subscriptions.priced import price_request, pricing_kind
@@ -36,6 +39,20 @@ class ServiceManagerOrders:
 
     def step(self, row: Subscription) -> str:
         return STEP
+
+    async def _own_term(self, session: AsyncSession, caller: Caller, customer: Customer, provider: str, tariff: Any,
+                        start: date, months: int | None, mains: list[Subscription]) -> int:
+        """The months of the partner's own tariff, from the franchise contract in its standing there."""
+        section = getattr(partner_out(await get_partner(session, caller.partner_id)).standing, provider, None)
+        renewing = any(m.tariff == tariff.name for m in mains)
+        paid_customers = 0
+        if renewing and tariff.renewal_needs_paid:
+            paid_customers = await session.scalar(select(func.count()).select_from(Subscription).join(
+                Customer, Customer.id == Subscription.customer_id).where(
+                Subscription.partner_id == caller.partner_id, Subscription.provider == provider,
+                Subscription.status.in_(LIVE), Subscription.customer_price > 0, Customer.own.is_(False))) or 0
+        return order_rules.own_tariff(customer, tariff, provider, start, months,
+                                      getattr(section, "franchise_contract_end", None), renewing, paid_customers)
 
     async def build(self, session: AsyncSession, caller: Caller, customer: Customer, data: SubscriptionCreate,
                     standing: PartnerStanding, today: date, now: datetime) -> tuple[Subscription, list[str]]:
@@ -71,6 +88,8 @@ class ServiceManagerOrders:
             start = order_rules.its_start(customer, tariff, start)
             months = months or (tariff.max_months if tariff.its_starts_with_contract else None)  # "end set automatically"
         start = start or today
+        if kind == "main" and tariff.kind == "partner":  # FR-SUB-21, FK-SUB-21, MED-ONB-10
+            months = await self._own_term(session, caller, customer, provider, tariff, start, months, mains)
         priced_as, line = kind, []
         if kind == "main":
             if start < today and tariff.backdate_rule is None:  # add-ons and upgrades: the engine (FAM-SUB-05/09)

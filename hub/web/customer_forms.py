@@ -59,7 +59,7 @@ def card_of(form: Any) -> dict[str, Any]:
     """The card form as the body of POST/PATCH /api/v1/customers (an empty field is null)."""
     card: dict[str, Any] = {"legal_name": _one(form, "legal_name"), "country": _one(form, "country"),
                             **{f: _one(form, f) or None for f in TEXT_FIELDS},
-                            "new_to_1c": YES_NO.get(_one(form, "new_to_1c"))}
+                            "new_to_1c": YES_NO.get(_one(form, "new_to_1c")), "own": _one(form, "own") == "on"}
     level = _one(form, "its_level")
     card["its"] = {"level": level, "payment": _one(form, "its_payment") or None,
                    "start_date": _one(form, "its_start_date") or None, "end_date": _one(form, "its_end_date") or None,
@@ -73,7 +73,8 @@ def card_of(form: Any) -> dict[str, Any]:
 def values_of(c: CustomerOut) -> Values:
     """A stored card as the form shows it."""
     v = Values({f: getattr(c, f) or "" for f in ("legal_name", "country", *TEXT_FIELDS)},
-               new_to_1c={True: "yes", False: "no"}.get(c.new_to_1c, ""), its_with_us="on")
+               new_to_1c={True: "yes", False: "no"}.get(c.new_to_1c, ""), its_with_us="on",
+               own="on" if c.own else "")
     if c.its:
         v.update(its_level=c.its.level, its_payment=c.its.payment or "", its_with_us="on" if c.its.with_us else "",
                  its_end_date=c.its.end_date.isoformat() if c.its.end_date else "",

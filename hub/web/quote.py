@@ -23,6 +23,7 @@ from hub.web.auth import web_caller
 from hub.web.pages import page, refusal_text
 
 ROWS = 4
+EXTENSION_ROWS = 2  # extensions of 1С:Магазин расширений the form asks for (FR-DISC-06)
 MODES = {"single": "в одной программе", "alternate": "в нескольких попеременно", "simultaneous": "в нескольких одновременно"}
 DEFAULT = {"region": "ru", "months": "12", "users_0": "3", "configurations_0": ["bp"], "users_1": "1",
            "configurations_1": ["zup"]}
@@ -72,6 +73,11 @@ def need_of(form: Any) -> dict[str, Any]:
     for field in ("bases", "storage_gb"):
         if one(field):
             need[field] = count(field)
+    extensions = [{"name": one(f"extension_name_{i}"),
+                   "monthly_retail": one(f"extension_price_{i}").replace("\u00a0", "").replace(" ", "").replace(",", ".")}
+                  for i in range(EXTENSION_ROWS) if one(f"extension_name_{i}") or one(f"extension_price_{i}")]
+    if extensions:
+        need["extensions"] = extensions
     answer = one("new_to_1c")
     if answer in ("yes", "no"):
         need["customer"]["new_to_1c"] = answer == "yes"
@@ -106,7 +112,7 @@ class QuotePage(Controller):
                    "asked": asked, "months": (need or {}).get("months"),
                    "request_json": msgspec.json.format(msgspec.json.encode(need), indent=2).decode() if need else "",
                    "configurations": configurations, "options": _options(pricing), "modes": MODES,
-                   "rows": range(ROWS)}
+                   "rows": range(ROWS), "extension_rows": range(EXTENSION_ROWS)}
         partial = request.headers.get("hx-request") == "true"
         return await page(session, caller, "_offers.html" if partial else "quote.html", "quote",
                           status_code=422 if error else 200, **context)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ..catalog import SAMPLE_SOURCE, Catalog
 from ..money import round_minor
-from ..requests import CustomerFacts, Line, Offer, PartnerStanding
+from ..requests import CustomerFacts, Line, Offer, PartnerStanding, QuoteRequest
 
 REQUIREMENT_LABELS = {
     "medicine_competence_centre": "the partner status «1С:Центр компетенции по медицине»",
@@ -68,6 +68,11 @@ def sample_warnings(lines: list[Line]) -> list[str]:
 
 def line_rules(lines: list[Line]) -> list[str]:
     return [line.source for line in lines if line.source != SAMPLE_SOURCE]
+
+
+def extensions_not_sold(catalog: Catalog, need: QuoteRequest) -> str:
+    names = ", ".join(f"«{e.name}»" for e in need.extensions)
+    return f"{catalog.title} sells no extensions of 1С:Магазин расширений: {names} not included (FR-DISC-06)"
 
 
 def unique(items: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from ..requests import Line, Offer, PartnerStanding, QuoteRequest, SubscriptionP
 from ..seats import configurations, connections
 from .common import (
     REQUIREMENT_LABELS,
+    extensions_not_sold,
     ineligibility,
     ineligible_offer,
     line_rules,
@@ -19,6 +20,7 @@ from .common import (
     unique,
     unmet_requirements,
 )
+from ..store_extensions import ExtensionPrice, price_extension
 from .fresh_price import price_subscription
 
 
@@ -82,6 +84,13 @@ class FreshEngine:
             lines.append(make_line(f"{addons[0].label}, {how}", extra, amount, source))
         return lines
 
+    def _store_extensions(self, need: QuoteRequest, start: date) -> tuple[list[ExtensionPrice], list[str]]:
+        if not need.extensions:
+            return [], []
+        if self.catalog.extension_store is None:
+            return [], [extensions_not_sold(self.catalog, need)]
+        return [price_extension(self.catalog, e.name, e.monthly_retail, need.months, start) for e in need.extensions], []
+
     def _offer(self, need: QuoteRequest, standing: PartnerStanding, today: date, tariff: Tariff,
                main: list[Line], extras: list[Line], sessions: int, wanted: list[str]) -> Offer:
         catalog = self.catalog
@@ -96,8 +105,13 @@ class FreshEngine:
         extras_total = total([catalog.money(x.amount) for x in extras], catalog.currency)
         partner_cost = main_total.less_percent(main_discount.percent) + extras_total.less_percent(addon_discount.percent)
         grand = main_total + extras_total
-        lines = main + extras
-        warnings = sample_warnings(lines) + main_discount.warnings
+        stored, store_warnings = self._store_extensions(need, created)
+        for extension in stored:  # FR-DISC-06: the customer pays retail, the partner keeps its share
+            grand += catalog.money(extension.retail)
+            partner_cost += catalog.money(extension.partner_cost)
+        lines = main + extras + [make_line(f"{e.label} (1С:Магазин расширений), {e.months} × 1 mo.", e.months,
+                                           e.monthly_retail, e.rule) for e in stored]
+        warnings = sample_warnings(lines) + main_discount.warnings + store_warnings
         if need.options:
             warnings.append(f"options not offered by {catalog.provider}: {', '.join(need.options)}")
         if tariff.note:

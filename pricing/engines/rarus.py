@@ -13,7 +13,7 @@ from ..money import Money, total
 from ..rarus_invoices import first_invoice
 from ..requests import Line, Offer, PartnerStanding, QuoteRequest, SeatGroup
 from ..seats import configurations, connections, users
-from .common import ineligibility, ineligible_offer, line_rules, make_line, sample_warnings, unique
+from .common import extensions_not_sold, ineligibility, ineligible_offer, line_rules, make_line, sample_warnings, unique
 
 
 class RarusEngine:
@@ -76,7 +76,7 @@ class RarusEngine:
         created = need.created_on or today
         invoice = first_invoice(created, need.months, monthly.rounded().amount)  # what the customer really pays first
         start, end, grand = invoice.start, invoice.end, Money(invoice.amount, catalog.currency)
-        warnings = sample_warnings(lines)
+        warnings = sample_warnings(lines) + ([extensions_not_sold(catalog, need)] if need.extensions else [])
         warnings += [a.unverified for o in need.options if (a := catalog.addon(o)) and a.unverified]
         if grand.amount != (monthly * need.months).rounded().amount:
             whole = sum(1 for share in invoice.months.values() if share == monthly.rounded().amount)

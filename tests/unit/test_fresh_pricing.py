@@ -186,9 +186,9 @@ def test_fr_sub_21_fk_sub_21_partner_tariffs_are_capped(engines):
         with pytest.raises(RuleViolation) as too_long:
             price(engines, provider=provider, tariff=tariff, months=13)
         assert too_long.value.rule == rule
-        with pytest.raises(RequestInvalid) as no_price:  # the manuals give no price: refused, never guessed
-            price(engines, provider=provider, tariff=tariff, months=12)
-        assert no_price.value.field == "tariff"
+        # free: «бесплатного ведения учёта своей организации» (seed 000 «Тариф Партнер», seed 001 «Тариф Партнерский»)
+        free = price(engines, provider=provider, tariff=tariff, months=12)
+        assert free.retail_price == 0 and free.partner_cost == 0
 
 
 def test_fr_disc_04_first_first_renewal_later_renewal():

@@ -50,6 +50,14 @@ def test_the_quote_form_is_the_apis_request():
     assert [(g.users, g.configurations, g.mode) for g in need.seat_plan] == [(3, ["bp"], "single"),
                                                                             (1, ["zup", "bp"], "alternate")]
     assert need.customer.new_to_1c is True and need.options == ["premium"] and need.bases == 2
+    assert need.extensions == []
+
+
+def test_the_quote_forms_store_extensions_are_the_apis_extensions_fr_disc_06():
+    form = _Form({"region": "ru", "months": "12", "users_0": "3", "configurations_0": ["bp"],
+                  "extension_name_0": "Учёт рабочего времени", "extension_price_0": "1 250,50", "extension_name_1": ""})
+    need = decode_body(msgspec.json.encode(need_of(form)), QuoteRequest)
+    assert [(e.name, e.monthly_retail) for e in need.extensions] == [("Учёт рабочего времени", Decimal("1250.50"))]
 
 
 def test_the_dashboard_counts_the_subscriptions_running_today_with_price_and_income():

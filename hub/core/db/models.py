@@ -6,7 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (BigInteger, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
+                        false, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from hub.core.clock import utcnow  # column defaults only: services stamp times from the injected clock
@@ -47,7 +48,9 @@ class ApiKey(Base):
 
 class Customer(Base):
     __tablename__ = "customers"
-    __table_args__ = (Index("ix_customers_partner_name", "partner_id", "legal_name_folded"),)
+    __table_args__ = (Index("ix_customers_partner_name", "partner_id", "legal_name_folded"),  # and one own organisation:
+                      Index("uq_customers_one_own", "partner_id", unique=True,
+                            sqlite_where=text("own"), postgresql_where=text("own")))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
@@ -61,6 +64,7 @@ class Customer(Base):
     phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     new_to_1c: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     its: Mapped[dict[str, Any] | None] = mapped_column(StructJSON, nullable=True)
+    own: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # the partner's own organisation
     accounts: Mapped[dict[str, Any]] = mapped_column(StructJSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -227,7 +227,24 @@ def control_routes(state: FreshSandboxState) -> list[Any]:
     def list_partners() -> dict[str, Any]:
         return {"partners": [{"account": p.account, "login": p.login} for p in state.partners.values()]}
 
-    return [activate, set_standing, add_partner, list_partners]
+    @post("/store-extensions", status_code=201, sync_to_thread=False)
+    def store_extension(data: JSONBody[dict[str, Any]]) -> Response[Any]:
+        """A customer connecting an extension of 1С:Магазин расширений (FR-DISC-06): {subscriber, name,
+        monthly_retail, months, start}; billed to the subscriber's partner in the monthly statement."""
+        if state.catalog.extension_store is None:
+            return Response(envelope(10404, f"{state.catalog.title} has no extension store"), status_code=404)
+        try:
+            found = state.subscribers.get(int(data.get("subscriber") or 0))
+        except (TypeError, ValueError):
+            found = None
+        who = next((p for p in state.partners.values() if found and p.account == found.partner_account), None)
+        try:
+            made = state.connect_store_extension(data, who)
+        except Refusal as refusal:
+            return Response(envelope(refusal.code, refusal.message), status_code=422)
+        return Response({"subscription": asdict(made)}, status_code=201)
+
+    return [activate, set_standing, add_partner, list_partners, store_extension]
 
 
 def create_fresh_sandbox(state: FreshSandboxState, plan: FaultPlan | None = None, extra_control: tuple[Any, ...] = (),

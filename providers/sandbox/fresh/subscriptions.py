@@ -11,6 +11,7 @@ import msgspec
 from pricing import PricingError, SubscriptionPriceRequest
 from pricing.catalog import Tariff
 from pricing.discounts import subscription_kind
+from pricing.store_extensions import price_extension
 from pricing.subscription_rules import downgrade_blocked
 
 from .records import FreshPartner, Refusal, Subscriber, Subscription, bad, date_of, not_found, refuse
@@ -131,6 +132,27 @@ class Subscriptions(Subscribers):
         if main.kind != "main":
             raise bad(f"subscription {main.number} is not a main subscription")
         return main
+
+    # --- 1С:Магазин расширений (FR-DISC-06) --------------------------------------------------------------
+    def connect_store_extension(self, params: dict[str, Any], who: FreshPartner | None = None) -> Subscription:
+        """The customer connecting an extension in the store: billed to its partner at retail less the
+        partner's share, priced as the hub prices it (pricing/store_extensions.py)."""
+        who = self._who(who)
+        subscriber = self.subscriber(params.get("subscriber"), who)
+        mains = self._mains(subscriber)
+        if not mains:
+            raise bad(f"subscriber {subscriber.number} has no subscription to connect an extension to")
+        try:
+            price = price_extension(self.catalog, str(params.get("name") or ""), Decimal(str(params.get("monthly_retail"))),
+                                    int(params.get("months") or 1), date_of(params.get("start")) or self.today())
+        except (PricingError, ArithmeticError, ValueError) as exc:
+            raise bad(str(exc)) from None
+        subscription = Subscription(
+            self._id("subscription"), subscriber.number, None, price.label, "store_extension", price.start, price.end,
+            price.months, 1, price.retail, price.partner_percent, price.partner_cost, None, False, self.now(),
+            mains[-1].number, partner_account=subscriber.partner_account)
+        self.subscriptions[subscription.number] = subscription
+        return subscription
 
     # --- what the subscriber's users open (tenant/list) -------------------------------------------------
     def applications(self, subscriber: Subscriber) -> list[str]:

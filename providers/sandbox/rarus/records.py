@@ -10,6 +10,7 @@ from typing import Any
 from ...profiles import PROFILES
 
 TRIAL_DAYS = PROFILES["rarus"].trial_days  # RA-ONB-01
+PARTNER_TRIAL_DAYS = PROFILES["rarus"].partner_trial_days or TRIAL_DAYS  # RA-ONB-07
 MAX_TRIAL_USERS = PROFILES["rarus"].max_trial_users or 5
 FIRST_ACCOUNT = 10001
 RENEWAL_INVOICE_DAY = 20  # RA-BILL-01: monthly payers get the next invoice on the 20th
@@ -43,6 +44,7 @@ class TrialRequest:
     status: str = "processing"  # processing → done
     login: str | None = None
     partner: str | None = None  # the code of the partner whose cabinet holds it
+    comment: str = ""  # «Комментарии»: the partner's own access says so (RA-ONB-07)
 
 
 @dataclass

@@ -38,6 +38,7 @@ from .records import (
     MAX_TRIAL_USERS,
     QUARTER_STARTS,
     RENEWAL_INVOICE_DAY,
+    PARTNER_TRIAL_DAYS,
     TRIAL_DAYS,
     CabinetError,
     Client,
@@ -141,7 +142,8 @@ class RarusSandboxState:
             raise CabinetError(409, "email_taken", "a trial for this e-mail is already with another partner", "RA-ONB-06")
         now = self.clock.now()
         request = TrialRequest(len(self.requests) + 1, dict(customer), products, users, now,
-                               now + self.credentials_delay, via, partner=who.code)
+                               now + self.credentials_delay, via, partner=who.code,
+                               comment=str(body.get("comment") or "")[:2000])
         self.requests[request.id] = request
         return request
 
@@ -155,8 +157,10 @@ class RarusSandboxState:
         login = f"1R{self._accounts:05d}U1"  # RA-ONB-04
         self._accounts += 1
         seat_plan = [{"users": request.users, "configurations": request.products, "mode": "alternate"}]
+        # RA-ONB-07: the partner's own test access, asked for in the comment, lasts longer
+        days = PARTNER_TRIAL_DAYS if "для партнера" in request.comment.casefold() else TRIAL_DAYS
         self.clients[login] = Client(login, request.customer, request.via == "partner", "trial",
-                                     self.today() + timedelta(days=TRIAL_DAYS - 1), seat_plan, [],
+                                     self.today() + timedelta(days=days - 1), seat_plan, [],
                                      self.monthly(seat_plan, []), partner=request.partner)
         request.status, request.login = "done", login
 
