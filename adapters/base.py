@@ -174,6 +174,10 @@ class ServiceManager(ProviderAdapter, Protocol):
 
     async def prolong(self, number: int) -> Extension: ...
 
+    async def add_users(self, subscriber: str, users: tuple[User, ...]) -> list[str]:
+        """Further users of a subscriber after their certificates (MED-ONB-02); the e-mails it has users for."""
+        ...
+
     async def fetch_statement(self, month: str) -> bytes:
         """The partner's invoice statement of ``month`` ("2026-12") as the provider publishes it (CSV)."""
         ...

@@ -21,6 +21,7 @@ from .base import (
     FreshCredentials,
     ProviderSubscription,
     SubscriptionOrder,
+    User,
 )
 from .errors import Misconfigured, NotFound, Rejected, Transient
 from .http import HttpChannel
@@ -171,6 +172,16 @@ class FreshAdapter:
             raise self._conflict(f"subscriber {order.subscriber} at the provider has another {label} than the "
                                  f"customer's card ({ours or 'none'}); its card is not overwritten and no "
                                  f"subscription is added")
+
+    async def add_users(self, subscriber: str, users: tuple[User, ...]) -> list[str]:
+        """Further users of a subscriber (MED-ONB-02 batches), once their certificates are issued; the
+        e-mails the subscriber has users for afterwards. Adding one already there changes nothing."""
+        async def attempt() -> list[str]:
+            made = await self.execute("account/customers/users/add", mutating=True, subscriber=subscriber,
+                                      users=[{"name": u.name, "email": u.email, "phone": u.phone} for u in users])
+            return [u["email"] for u in made.get("users", [])]
+
+        return await self.channel.call(attempt)
 
     async def correct(self, number: int, start: date | None, months: int | None) -> ProviderSubscription:
         """Self-correction within the provider's window (FR-SUB-12); setting the same values twice is harmless."""

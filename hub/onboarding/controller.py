@@ -11,6 +11,7 @@ from hub.core import events, outbox
 from hub.core.auth import needs
 from hub.core.deps import idempotent_write
 from hub.core.schemas import EventPage, OperationDetail, OperationOut, OperationPage
+from hub.onboarding.batches import BatchOut, UsersAdd
 from hub.onboarding.schemas import EnrollmentCreate, EnrollmentOut, EnrollmentPage, InboundMail, InboundResult
 from hub.onboarding.service import Onboarding
 
@@ -40,6 +41,18 @@ class EnrollmentsController(Controller):
     async def read(self, request: Request[Any, Any, Any], enrollment_id: FromPath[str],
                    session: NamedDependency[AsyncSession], onboarding: NamedDependency[Onboarding]) -> EnrollmentOut:
         return await onboarding.read(session, request.user, enrollment_id)
+
+    @post("/api/v1/enrollments/{enrollment_id:str}/users", guards=[needs("operator")], status_code=202,
+          summary="Further users of an enrolled medicine customer: their certificate request, then adding them at "
+                  "the provider once the certificates are issued (MED-ONB-02, MED-ONB-04)")
+    async def add_users(self, request: Request[Any, Any, Any], enrollment_id: FromPath[str], data: JSONBody[UsersAdd],
+                        onboarding: NamedDependency[Onboarding]) -> Response[BatchOut]:
+        return await idempotent_write(request, 202, lambda s: onboarding.add_users(s, request.user, enrollment_id, data))
+
+    @get("/api/v1/enrollments/{enrollment_id:str}/users", summary="The enrollment's further batches of users and their state")
+    async def user_batches(self, request: Request[Any, Any, Any], enrollment_id: FromPath[str],
+                           session: NamedDependency[AsyncSession], onboarding: NamedDependency[Onboarding]) -> list[BatchOut]:
+        return await onboarding.user_batches(session, request.user, enrollment_id)
 
     @post("/api/v1/enrollments/{enrollment_id:str}/certificates-issued", guards=[needs("operator")], status_code=200,
           summary="An operator confirms the secure-channel certificates were issued (MED-ONB-03)")

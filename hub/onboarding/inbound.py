@@ -19,7 +19,7 @@ from hub.core.caller import Caller
 from hub.core.db.models import Customer, Enrollment, InboundMessage, Operation, Partner
 from hub.core.exceptions import Conflict, InvalidField
 from hub.core.tenancy import owned_row
-from hub.onboarding import views
+from hub.onboarding import batches, views
 from hub.onboarding.enrolling import enqueue_step
 from hub.onboarding.schemas import EnrollmentOut, InboundMail, InboundResult
 from hub.onboarding.states import locked, record_failure, utc
@@ -48,7 +48,11 @@ async def receive(session: AsyncSession, caller: Caller, mail: InboundMail, now:
     subjects = PROFILES[enrollment.provider].reply_subjects
     stored.answer = next((kind for kind, prefix in subjects.items() if mail.subject.startswith(prefix)), None)
     stored.enrollment_id, stored.operation_id = enrollment.id, operation.id
-    detail = await apply_mail(session, enrollment, operation, stored, now)
+    if operation.kind == batches.CERTIFICATES:  # a further batch of users (MED-ONB-02)
+        stored.outcome, detail = await batches.apply_mail(session, operation, stored, now)
+        stored.applied_at = now if stored.outcome == APPLIED else None
+    else:
+        detail = await apply_mail(session, enrollment, operation, stored, now)
     session.add(stored)
     audit.record(session, caller, "enrollment", enrollment.id, f"mail:{stored.outcome}",
                  after={"subject": mail.subject, "answer": stored.answer})

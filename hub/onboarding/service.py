@@ -8,6 +8,7 @@ Each outbound step is an outbox row written with the state change (``enrolling``
 comes back through the steps' recorder; e-mail answers through ``inbound``. The use cases live in:
 
     enrolling   create: the checks, the requests' payloads, queueing a step
+    batches     further users of an enrolled customer: their certificates, then adding them (MED-ONB-02)
     inbound     providers' e-mail answers, the certificates they announce, an operator's confirmation
     operators   gates, cancelling, cancelling the trial, retrying a step
     trials      the daily sweep of trials ending and ended
@@ -28,7 +29,8 @@ from pricing import Catalog
 from hub.core.caller import Caller
 from hub.core.clock import Clock
 from hub.core.db.models import Enrollment, Operation
-from hub.onboarding import enrolling, inbound, operators, trials, views
+from hub.onboarding import batches, enrolling, inbound, operators, trials, views
+from hub.onboarding.batches import BatchOut, UsersAdd
 from hub.onboarding.inbound import MAIL_OUTCOMES
 from hub.core.schemas import OperationOut
 from hub.onboarding.schemas import EnrollmentCreate, EnrollmentOut, EnrollmentPage, InboundMail, InboundResult
@@ -59,6 +61,12 @@ class Onboarding:
 
     async def inbound_mail(self, session: AsyncSession, caller: Caller, mail: InboundMail) -> InboundResult:
         return await inbound.receive(session, caller, mail, self.clock.now())
+
+    async def add_users(self, session: AsyncSession, caller: Caller, enrollment_id: str, data: UsersAdd) -> BatchOut:
+        return await batches.add(session, caller, self.catalogs, enrollment_id, data, self.clock.now())
+
+    async def user_batches(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> list[BatchOut]:
+        return await batches.listed(session, caller, enrollment_id)
 
     async def confirm_certificates(self, session: AsyncSession, caller: Caller, enrollment_id: str) -> EnrollmentOut:
         return await inbound.confirm_certificates(session, caller, self.catalogs, enrollment_id, self.clock.now())

@@ -20,7 +20,7 @@ from hub.core import events, outbox
 from hub.core.db import Customer, Enrollment, Operation
 from hub.core.steps import OK, REJECTED, WAITING, MailSent, Outcome, Step, StepContext
 from hub.core import mailbox
-from hub.onboarding import states
+from hub.onboarding import batches, states
 from hub.onboarding.ownership import Ownership
 from hub.onboarding.service import ACCESS_OBJECT, POLL, STEP_STATE, Onboarding
 from providers import PROFILES, certificate_issue_time
@@ -47,7 +47,9 @@ class OnboardingSteps:
     def steps(self) -> dict[str, Step]:
         return {"request_certificates": Step(self.request_certificates, self),
                 "request_access": Step(self.request_access, self),
-                POLL: Step(self.poll_access, self)}
+                POLL: Step(self.poll_access, self),
+                batches.CERTIFICATES: Step(self.request_certificates, batches.BatchRecorder()),
+                batches.ADD: Step(self.add_users, batches.BatchRecorder())}
 
     # --- running ----------------------------------------------------------------------------------------------
     async def request_certificates(self, operation: Operation) -> Outcome:
@@ -60,6 +62,15 @@ class OnboardingSteps:
                                      bool(payload.get("for_partner_staff")))
         message = compose_certificate_request(request, self.context.mail_from, operation.message_id or "")
         return Outcome(OK, MailSent(await mail.send(message)))
+
+    async def add_users(self, operation: Operation) -> Outcome:
+        """Further users of a subscriber, after their certificates (MED-ONB-02, MED-ONB-04)."""
+        adapter = await self.context.service_manager(operation)
+        present = await adapter.add_users(str(operation.payload["subscriber"]), users_of(operation.payload))
+        missing = [u.email for u in users_of(operation.payload) if u.email.lower() not in {e.lower() for e in present}]
+        if missing:
+            return Outcome(REJECTED, error=f"the provider did not add {', '.join(missing)}", rule="MED-ONB-04")
+        return Outcome(OK, present)
 
     async def request_access(self, operation: Operation) -> Outcome:
         p = operation.payload

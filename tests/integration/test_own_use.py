@@ -153,3 +153,7 @@ async def test_med_onb_02_med_onb_10_ra_onb_07_the_partners_own_staff_on_medicin
         assert enrollment["trial_end"] == granted.trial_end.isoformat()
         assert (granted.trial_end - asked.submitted_at.date()).days == 29
         assert [s["rule"] for s in enrollment["steps"] if s["step"] == "trial"] == ["RA-ONB-07"]
+        # a third member of staff would need a third secure channel (MED-ONB-10)
+        more = await live.client.post(f"/api/v1/enrollments/{medicine.json()['id']}/users", json={"users": staff[2:]},
+                                      headers=live.headers)
+        assert more.status_code == 422 and more.json()["rule"] == "MED-ONB-10", more.text

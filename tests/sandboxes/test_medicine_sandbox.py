@@ -124,3 +124,24 @@ def test_the_same_message_sent_twice_is_one_request(medicine: Medicine):
     send(medicine, certificate_request(message_id="<req-9@franchise.ru>"))  # a new request
     wait_for_mail(medicine, 2)
     assert len(medicine.sm.http.get("/_control/certificates").json()["requests"]) == 2
+
+
+def test_med_onb_02_04_further_users_are_added_only_with_their_own_certificates(medicine: Medicine):
+    sm = medicine.sm
+    send(medicine, certificate_request())
+    wait_for_mail(medicine, 1)
+    sm.advance(2 * 86400)
+    sent = sm.ok("invitation/send", **USER)["invitation"]
+    sm.http.post(f"/_control/invitations/{sent['id']}/activate")
+    number = sm.ok("invitation/info", id=sent["id"])["invitation"]["subscriber"]
+    nurse = {"name": "Сидорова Мария Ивановна", "email": "nurse@clinic.ru", "phone": "+79160000003"}
+    assert sm.refused("account/customers/users/add", subscriber=number, users=[nurse])["rule"] == "MED-ONB-04"
+    batch = f"1. {nurse['name']}; {nurse['email']}; {nurse['phone']}\n"
+    send(medicine, certificate_request(message_id="<req-2@franchise.ru>", body=(
+        f"Партнер: ООО Франчайзи\nНомер абонента партнера: 48\nКлиент: ГБУЗ Городская больница №1\n"
+        f"Номер абонента клиента: {number}\nПользователи:\n{batch}")))
+    wait_for_mail(medicine, 3)
+    sm.advance(2 * 86400)
+    added = sm.ok("account/customers/users/add", subscriber=number, users=[nurse])["users"]
+    again = sm.ok("account/customers/users/add", subscriber=number, users=[nurse])["users"]  # a retry adds nothing
+    assert [u["email"] for u in added] == [u["email"] for u in again] == ["nurse@clinic.ru"]

@@ -73,6 +73,8 @@ METHODS: dict[str, Method] = {
     "account/customers/attached_info": lambda st, w, p: (OK, _card(st, w, p.get("subscriber"))),
     "account/customers/update_attached_info": lambda st, w, p: (
         OK, _card(st, w, st.update_card(p.get("subscriber"), dict(p.get("card") or {}), w).number)),
+    "account/customers/users/add": lambda st, w, p: (CREATED, {"users": st.add_users(p, w)}),
+    "account/customers/users/list": lambda st, w, p: (OK, {"users": st.subscriber(p.get("subscriber"), w).users}),
     "account/customer_subscriptions/list": lambda st, w, p: (
         OK, {"subscriptions": _subs(st, w, {"subscriber": st.subscriber(p.get("subscriber"), w).number})}),
     "account/customer_subscriptions/info": lambda st, w, p: (

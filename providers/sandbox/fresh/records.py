@@ -61,6 +61,7 @@ class Subscriber:
     invitation: int
     promised_days_pending: int = 0
     partner_account: int = 0  # whose customer it is
+    users: list[dict[str, Any]] = field(default_factory=list)  # users added after the owner (MED-ONB-02 batches)
 
 
 @dataclass

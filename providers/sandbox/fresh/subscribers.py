@@ -129,3 +129,27 @@ class Subscribers(FreshCore):
     def card_missing(self, subscriber: Subscriber) -> list[str]:
         """FAM-ONB-04: the profile's card fields still missing (the rule the hub applies too, providers/cards.py)."""
         return missing_card_fields(subscriber.card, self.profile.card_fields)
+
+    # --- further users of a subscriber (MED-ONB-02: «Как подключить других сотрудников») -----------------
+    def add_users(self, params: dict[str, Any], who: FreshPartner | None = None) -> list[dict[str, Any]]:
+        """Users added to a subscriber after its owner: each needs its own issued certificate where the
+        cloud requires one (MED-ONB-04); one already there is not added twice (a retry after a lost answer)."""
+        subscriber = self.subscriber(params.get("subscriber"), who)
+        users = params.get("users")
+        if not isinstance(users, list) or not users or not all(isinstance(u, dict) for u in users):
+            raise bad("users: a list of {name, email, phone}")
+        known = {u["email"] for u in subscriber.users}
+        for user in users:
+            email = str(user.get("email") or "").strip().lower()
+            if not email or not user.get("name"):
+                raise bad("every user has a name and an e-mail")
+            if self.profile.requires_certificate and not self.certificates.is_issued(email, self.now()):
+                raise refuse("MED-ONB-04", f"{email} has no issued Континент-АП certificate: request it first (MED-ONB-02)")
+        for user in users:
+            email = str(user["email"]).strip().lower()
+            if email not in known:
+                subscriber.users.append({"name": str(user["name"]), "email": email, "phone": user.get("phone"),
+                                         "added_at": self.now().isoformat()})
+                known.add(email)
+        return subscriber.users
+
