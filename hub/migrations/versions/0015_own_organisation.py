@@ -15,13 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("customers") as batch:
-        batch.add_column(sa.Column("own", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # in place, not a batch: on SQLite a batch copies the table, which the foreign keys to customers refuse
+    op.add_column("customers", sa.Column("own", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_index("uq_customers_one_own", "customers", ["partner_id"], unique=True,
                     sqlite_where=sa.text("own"), postgresql_where=sa.text("own"))
 
 
 def downgrade() -> None:
     op.drop_index("uq_customers_one_own", "customers")
-    with op.batch_alter_table("customers") as batch:
-        batch.drop_column("own")
+    op.execute("ALTER TABLE customers DROP COLUMN own")  # in place (SQLite 3.35+), for the same reason
