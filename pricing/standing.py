@@ -132,6 +132,19 @@ def with_what_if(own: PartnerStanding | None, what_if: Any | None) -> PartnerSta
     return base if what_if is None else msgspec.structs.replace(base, **_given(what_if))
 
 
+def merged(stored: Standing, patch: Any) -> Standing:
+    """``stored`` with the fields a partial standing (``StandingWhatIf``) gives — a PATCH: the fields it names
+    change (null clears one), the rest stays."""
+    sections = {}
+    for provider in msgspec.structs.fields(patch):
+        part = getattr(patch, provider.name)
+        if part is UNSET:
+            continue
+        given = {f.name: value for f in msgspec.structs.fields(part) if (value := getattr(part, f.name)) is not UNSET}
+        sections[provider.name] = msgspec.structs.replace(getattr(stored, provider.name), **given)
+    return msgspec.structs.replace(stored, **sections)
+
+
 def check_standing(what_if: Any | None) -> None:
     """What msgspec cannot check of a what-if ``partner`` given to the library directly (the hub's input
     guard checks the same bounds before a request reaches it)."""

@@ -13,6 +13,9 @@ from .errors import RequestInvalid
 from .periods import period_end
 
 
+MAX_MONTHLY = Decimal("10000000")  # a month's retail of one extension, far above any store price
+
+
 @dataclass(frozen=True, slots=True)
 class ExtensionPrice:
     label: str
@@ -32,12 +35,17 @@ def label(name: str) -> str:
 
 
 def price_extension(catalog: Catalog, name: str, monthly_retail: Decimal, months: int, start: date,
-                    field: str = "extensions") -> ExtensionPrice:
+                    field: str = "extensions", name_field: str = "extensions") -> ExtensionPrice:
     store = catalog.extension_store
+    name = " ".join(name.split())
+    if not name:
+        raise RequestInvalid(name_field, "name the extension as the store does")
     if store is None:
         raise RequestInvalid(field, f"{catalog.title} sells no extensions of 1С:Магазин расширений")
     retail = catalog.money(monthly_retail) * months
     cost = retail.less_percent(store.partner_percent).rounded()
     retail = retail.rounded()
+    if monthly_retail > MAX_MONTHLY:
+        raise RequestInvalid(field, f"at most {MAX_MONTHLY} a month")
     return ExtensionPrice(label(name), monthly_retail, months, start, period_end(start, months), retail.amount,
                           store.partner_percent, cost.amount, (retail - cost).amount, store.rule)

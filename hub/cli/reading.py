@@ -47,8 +47,12 @@ def report_its_sales(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     catalogs = compose(settings).pricing.catalogs
-    emit(with_database(settings, lambda session: its_sales.report(
-        session, Caller(args.partner_id, None, "viewer"), catalogs, args.month)))
+
+    async def report(session: AsyncSession) -> its_sales.ItsSalesReport:
+        await partners.get_partner(session, args.partner_id)  # an unknown partner is said, not an empty report
+        return await its_sales.report(session, Caller(args.partner_id, None, "viewer"), catalogs, args.month)
+
+    emit(with_database(settings, report))
     return 0
 
 

@@ -247,6 +247,12 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("at most {months} months: without a franchise contract", "не больше {months} мес.: без договора франчайзи"),
     ("at most {months} months: the tariff's term", "не больше {months} мес.: таков срок тарифа"),
     ("the partner's own organisation is already customer {id}", "своя организация партнёра уже есть: клиент {id}"),
+    # hub/reports/its_sales.py (FR-PRICE-03)
+    ("ПРОФ and above count in full: {price} over {months} months ({rule})",
+     "ПРОФ и выше считаются полностью: {price} за {months} мес. ({rule})"),
+    ("the promotion counts from {day} ({rule})", "акция считается с {day} ({rule})"),
+    ("a promo tariff: {amount} a month ({rule})", "акционный тариф: {amount} в месяц ({rule})"),
+    ("the tariff does not count toward the ITS figure ({rule})", "тариф не входит в норматив ИТС ({rule})"),
     # 1С:Магазин расширений (FR-DISC-06)
     ("{cloud} sells no extensions of 1С:Магазин расширений: {names} not included (FR-DISC-06)",
      "{cloud} не продаёт расширения 1С:Магазина расширений: {names} не включены (FR-DISC-06)"),

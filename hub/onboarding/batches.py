@@ -25,10 +25,9 @@ from hub.core import audit, events, mailbox, outbox
 from hub.core.caller import Caller
 from hub.core.db.models import Customer, Enrollment, InboundMessage, Operation, Partner
 from hub.core.exceptions import Conflict, InvalidField
-from hub.core.identifiers import check_email
 from hub.core.schemas import Input
 from hub.core.tenancy import owned_row
-from hub.onboarding.enrolling import payload
+from hub.onboarding.enrolling import check_users, payload
 from hub.onboarding.models import UserBatch
 from hub.onboarding.schemas import EnrolledUser
 from hub.onboarding.states import utc
@@ -76,19 +75,16 @@ async def add(session: AsyncSession, caller: Caller, catalogs: dict[str, Catalog
     earlier = list(await session.scalars(select(UserBatch).where(UserBatch.enrollment_id == enrollment.id,
                                                                  UserBatch.state != "failed")))
     known = {u["email"].casefold() for u in enrollment.users} | {u["email"].casefold() for b in earlier for u in b.users}
+    customer = await session.get(Customer, enrollment.customer_id)
+    partner = await session.get(Partner, enrollment.partner_id)
+    assert customer is not None and partner is not None
+    check_users(data.users, customer.country, True)
     for i, user in enumerate(data.users):
-        try:
-            check_email(user.email)
-        except ValueError as exc:
-            raise InvalidField(f"users[{i}].email", str(exc)) from None
         if not user.phone:
             raise InvalidField(f"users[{i}].phone", "the certificate request names each user's phone", rule="MED-ONB-02")
         if user.email.casefold() in known:
             raise Conflict(f"{user.email} is already a user of this customer, or asked for", field=f"users[{i}].email")
         known.add(user.email.casefold())
-    customer = await session.get(Customer, enrollment.customer_id)
-    partner = await session.get(Partner, enrollment.partner_id)
-    assert customer is not None and partner is not None
     own_tariff = next(iter(catalogs[enrollment.provider].tariffs_of("partner")), None) if customer.own else None
     if own_tariff is not None and own_tariff.channels is not None and len(known) > own_tariff.channels:
         raise InvalidField("users", f"{own_tariff.label!r} has {own_tariff.channels} secure channels: at most "

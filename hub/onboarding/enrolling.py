@@ -11,6 +11,8 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters import CertificateRequest, User, compose_certificate_request
+from adapters.mail import UnsafeMailValue
 from pricing import Catalog
 from pricing.engines.common import standing_gap
 from providers import PROFILES
@@ -19,7 +21,7 @@ from hub.core import audit, events, mailbox, outbox
 from hub.core.caller import Caller
 from hub.core.db.models import Customer, Enrollment, Operation, Partner
 from hub.core.exceptions import Conflict, InvalidField
-from hub.core.identifiers import check_email
+from hub.core.identifiers import check_email, check_phone
 from hub.customers.service import owned as owned_customer
 from hub.onboarding import views
 from hub.onboarding.schemas import EnrollmentCreate, EnrollmentOut
@@ -73,11 +75,7 @@ def check(customer: Customer, partner: Partner, data: EnrollmentCreate, catalog:
     gap = standing_gap(catalog, standing)
     if gap:
         raise InvalidField("provider", gap[0], rule=gap[1][0] if gap[1] else None)
-    for i, user in enumerate(data.users):  # the provider invites them by e-mail: as the card's e-mail is checked
-        try:
-            check_email(user.email)
-        except ValueError as exc:
-            raise InvalidField(f"users[{i}].email", str(exc)) from None
+    check_users(data.users, customer.country, profile.requires_certificate)
     own_tariff = next(iter(catalog.tariffs_of("partner")), None) if customer.own else None
     if own_tariff is not None and own_tariff.channels is not None and len(data.users) > own_tariff.channels:
         raise InvalidField("users", f"{own_tariff.label!r} has {own_tariff.channels} secure channels: at most "
@@ -94,6 +92,28 @@ def check(customer: Customer, partner: Partner, data: EnrollmentCreate, catalog:
     if unknown:
         raise InvalidField("products", f"{data.provider} has no {', '.join(unknown)}")
     check_request(customer, partner, data.provider, list(data.products), [u.phone for u in data.users])
+
+
+def check_users(users: list[Any], country: str, certificates: bool) -> None:
+    """The users as the provider's invitation and the certificate request carry them: e-mails and phones as
+    the card's are checked, and — for the certificate desk, which reads its mail line by line — no value that
+    would break its line (MED-ONB-02)."""
+    for i, user in enumerate(users):
+        try:
+            check_email(user.email)
+        except ValueError as exc:
+            raise InvalidField(f"users[{i}].email", str(exc)) from None
+        if user.phone:
+            try:
+                check_phone(user.phone, country)
+            except ValueError as exc:
+                raise InvalidField(f"users[{i}].phone", str(exc)) from None
+    if certificates:
+        try:
+            compose_certificate_request(CertificateRequest("—", 1, "—", None, tuple(
+                User(u.name, u.email, u.phone) for u in users)), "check@hub.local", "<check@hub.local>")
+        except UnsafeMailValue as exc:
+            raise InvalidField(exc.field, exc.message, rule="MED-ONB-02") from None
 
 
 def _own_standing(partner: Partner, provider: str) -> Any:

@@ -13,6 +13,7 @@ from pricing.standing import (  # one spelling: stored, what-if, sandbox control
     MedicineStanding,
     RarusStanding,
     Standing,
+    StandingWhatIf,
     pricing_standing,
 )
 
@@ -37,4 +38,4 @@ class PartnerOut(msgspec.Struct):
 
 class PartnerUpdate(_In):
     name: Name | UnsetType = UNSET
-    standing: Standing | UnsetType = UNSET
+    standing: StandingWhatIf | UnsetType = UNSET  # the fields it names change, the rest stays

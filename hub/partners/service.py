@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing import PartnerStanding
+from pricing.standing import merged
 from providers import InvalidIdentifier, rarus_partner_code
 from providers.demo import DEMO_PARTNER_NAME, DEMO_STANDING
 
@@ -117,7 +118,8 @@ async def update_partner(session: AsyncSession, caller: Caller, patch: PartnerUp
     if patch.name is not msgspec.UNSET:
         partner.name = patch.name
     if patch.standing is not msgspec.UNSET:
-        partner.standing = normalise_standing(patch.standing)
+        stored = msgspec.convert(partner.standing or {}, Standing)
+        partner.standing = normalise_standing(merged(stored, patch.standing))
     partner.updated_at = now.astimezone(timezone.utc)
     await session.flush()
     after = partner_out(partner)

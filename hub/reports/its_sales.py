@@ -55,13 +55,14 @@ def _counted(row: Subscription, catalog: Catalog, after: date) -> tuple[Decimal,
     tariff = catalog.tariff(row.tariff_code or row.tariff) or catalog.tariff(row.tariff)
     if tariff is not None and tariff.its_sales == "full":
         share = round_minor(row.customer_price / max(row.months_charged, 1))
-        return share, "full", f"ПРОФ и выше считаются полностью: {row.customer_price} / {max(row.months_charged, 1)} мес. ({RULE})"
+        return share, "full", (f"ПРОФ and above count in full: {row.customer_price} over "
+                                    f"{max(row.months_charged, 1)} months ({RULE})")
     if tariff is not None and tariff.its_sales_monthly is not None:
         if tariff.its_sales_since is not None and after <= tariff.its_sales_since:
-            return Decimal("0.00"), "not_counted", f"акция считается с {tariff.its_sales_since:%d.%m.%Y} ({RULE})"
+            return Decimal("0.00"), "not_counted", f"the promotion counts from {tariff.its_sales_since.isoformat()} ({RULE})"
         amount = round_minor(tariff.its_sales_monthly.amount)
-        return amount, "promo", f"акционный тариф: {amount} в месяц ({RULE})"
-    return Decimal("0.00"), "not_counted", f"тариф не входит в норматив ИТС ({RULE})"
+        return amount, "promo", f"a promo tariff: {amount} a month ({RULE})"
+    return Decimal("0.00"), "not_counted", f"the tariff does not count toward the ITS figure ({RULE})"
 
 
 async def report(session: AsyncSession, caller: Caller, catalogs: dict[str, Catalog], month: str) -> ItsSalesReport:

@@ -42,7 +42,16 @@ class ServiceManagerOrders:
 
     async def _own_term(self, session: AsyncSession, caller: Caller, customer: Customer, provider: str, tariff: Any,
                         start: date, months: int | None, mains: list[Subscription]) -> int:
-        """The months of the partner's own tariff, from the franchise contract in its standing there."""
+        """The months of the partner's own tariff, from the franchise contract in its standing there; one runs at
+        a time, whichever card is the own organisation now."""
+        running = await session.scalar(select(Subscription).where(
+            Subscription.partner_id == caller.partner_id, Subscription.provider == provider,
+            Subscription.tariff == tariff.name, Subscription.status.in_(LIVE), Subscription.end >= start)
+            .order_by(Subscription.end.desc()).limit(1))
+        if running is not None:
+            raise InvalidField("start", f"{tariff.label!r} already runs until {running.end.isoformat()} (subscription "
+                               f"{running.id}): renew it from {(running.end + timedelta(days=1)).isoformat()}",
+                               rule=tariff.term_rule)
         section = getattr(partner_out(await get_partner(session, caller.partner_id)).standing, provider, None)
         renewing = any(m.tariff == tariff.name for m in mains)
         paid_customers = 0
@@ -89,7 +98,11 @@ class ServiceManagerOrders:
             months = months or (tariff.max_months if tariff.its_starts_with_contract else None)  # "end set automatically"
         start = start or today
         if kind == "main" and tariff.kind == "partner":  # FR-SUB-21, FK-SUB-21, MED-ONB-10
-            months = await self._own_term(session, caller, customer, provider, tariff, start, months, mains)
+            if data.quantity != 1:
+                raise InvalidField("quantity", f"{tariff.label!r} is one subscription of the partner's own",
+                                   rule=tariff.term_rule)
+            asked = data.months if data.kind == "renewal" else months  # a renewal takes the term allowed now
+            months = await self._own_term(session, caller, customer, provider, tariff, start, asked, mains)
         priced_as, line = kind, []
         if kind == "main":
             if start < today and tariff.backdate_rule is None:  # add-ons and upgrades: the engine (FAM-SUB-05/09)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing import months_charged
+from pricing import period_end
 from pricing.engines.fresh_price import invoice_due
 from pricing.store_extensions import price_extension
 
@@ -17,7 +18,7 @@ from hub.core import audit
 from hub.core.caller import Caller
 from hub.core.db.models import Subscription
 from hub.core.event_subjects import emit_for
-from hub.core.exceptions import InvalidField
+from hub.core.exceptions import Conflict, InvalidField
 from hub.quotes.service import PricingService
 from hub.subscriptions import reading
 from hub.subscriptions.schemas import LIVE, StoreExtensionCreate, SubscriptionOut
@@ -39,8 +40,25 @@ async def record(session: AsyncSession, caller: Caller, pricing: PricingService,
     if not main.start <= start <= main.end:
         raise InvalidField("start", f"{start.isoformat()} is outside the subscription's "
                            f"{main.start.isoformat()}–{main.end.isoformat()}", rule=store.rule)
-    months = data.months or max(months_charged(start, main.end), 1)
-    price = price_extension(catalog, data.name, data.monthly_retail, months, start, field="monthly_retail")
+    within = 0  # the whole months from the start that end with the subscription at the latest
+    while within < 36 and period_end(start, within + 1) <= main.end:
+        within += 1
+    if within == 0:
+        raise InvalidField("start", f"less than a month is left of the subscription (it ends {main.end.isoformat()})",
+                           rule=store.rule)
+    months = data.months or within
+    if months > within:
+        raise InvalidField("months", f"at most {within}: the extension runs with the subscription, which ends "
+                           f"{main.end.isoformat()}", rule=store.rule)
+    if data.provider_number is not None:
+        taken = await session.scalar(select(Subscription.id).where(
+            Subscription.partner_id == caller.partner_id, Subscription.provider == main.provider,
+            Subscription.provider_number == str(data.provider_number)).limit(1))
+        if taken is not None:
+            raise Conflict(f"the provider's subscription {data.provider_number} is already recorded ({taken})",
+                           field="provider_number")
+    price = price_extension(catalog, data.name, data.monthly_retail, months, start, field="monthly_retail",
+                            name_field="name")
     customer_price = data.customer_price if data.customer_price is not None else price.retail
     if customer_price < price.retail:
         raise InvalidField("customer_price", f"below the store's retail price {price.retail}: dumping",

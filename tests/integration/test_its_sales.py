@@ -8,6 +8,7 @@ import json
 import pytest
 
 from hub.cli import main
+from hub.core.russian import untranslated
 
 from .live import STANDING
 
@@ -44,6 +45,8 @@ def test_fr_price_03_promo_counts_960_a_month_prof_in_full_basic_not_at_all(orde
     assert by_name["ООО Проф"]["amount"] == "3221.00"  # 38 652 ₽ for 12 months, in full
     assert by_name["ООО Проф"]["lines"][0]["basis"] == "full"
     assert by_name["ООО Базис"]["amount"] == "0.00" and by_name["ООО Базис"]["lines"][0]["basis"] == "not_counted"
+    reasons = [line["reason"] for c in report["customers"] for line in c["lines"]]
+    assert all("FR-PRICE-03" in r and not untranslated(r) for r in reasons), reasons  # English, and in Russian on a page
     assert report["total"] == "4181.00"
     # a month before the orders and another partner see nothing
     assert client.get("/api/v1/reports/its-sales", params={"month": "2026-10"}, headers=a.headers).json()["customers"] == []
@@ -67,3 +70,5 @@ def test_hub_report_its_sales_on_the_command_line(ordered, monkeypatch, capsys):
     assert report["total"] == "4181.00" and len(report["customers"]) == 3
     assert main(["report", "its-sales", a.partner_id, "--month", "2026/12"]) == 2
     assert '"month"' in capsys.readouterr().err
+    assert main(["report", "its-sales", "nobody", "--month", "2026-12"]) != 0  # not an empty report
+    assert "nobody" in capsys.readouterr().err

@@ -61,8 +61,18 @@ def test_fr_sub_21_partner_tariff_for_the_franchise_contracts_term_and_only_for_
     assert (made.json()["start"], made.json()["end"]) == ("2026-11-22", "2027-06-21")
     assert (made.json()["retail"], made.json()["partner_cost"], made.json()["customer_price"]) == ("0.00", "0.00", "0.00")
     assert client.get(f"/api/v1/customers/{own}", headers=a.headers).json()["own"] is True
-    standing({"franchise_contract_end": "2026-12-01"})  # less than a month left
-    refused(order(own, dry_run=True), "FR-SUB-21", "partner.standing.fresh_ru.franchise_contract_end")
+    # one at a time, also in another number or on another card made the own organisation
+    assert "already runs until 2027-06-21" in refused(order(own, dry_run=True), "FR-SUB-21", "start")
+    refused(order(own, quantity=5, dry_run=True), "FR-SUB-21", "quantity")
+    assert client.patch(f"/api/v1/customers/{own}", json={"own": False}, headers=a.headers).status_code == 200
+    assert client.patch(f"/api/v1/customers/{other}", json={"own": True}, headers=a.headers).status_code == 200
+    refused(order(other, dry_run=True), "FR-SUB-21", "start")
+    standing({"franchise_contract_end": "2027-07-01"})  # the renewal would start after the contract
+    renewal = {"kind": "renewal", "renews_id": made.json()["id"], "dry_run": True}
+    refused(order(own, **renewal), "FR-SUB-21", "tariff")  # the card is no longer the own organisation
+    assert client.patch(f"/api/v1/customers/{other}", json={"own": False}, headers=a.headers).status_code == 200
+    assert client.patch(f"/api/v1/customers/{own}", json={"own": True}, headers=a.headers).status_code == 200
+    refused(order(own, **renewal), "FR-SUB-21", "partner.standing.fresh_ru.franchise_contract_end")
 
 
 def test_fr_sub_21_without_a_contract_six_months_renewed_only_with_a_paid_customer(desk):
@@ -81,10 +91,10 @@ def test_fr_sub_21_without_a_contract_six_months_renewed_only_with_a_paid_custom
 def test_fk_sub_21_med_onb_10_the_kazakh_and_medicine_partner_tariffs(desk):
     _, _, _, customer, order = desk
     kz = customer("ТОО Франчайзи", own=True, card=KZ, number=3001)
+    refused(order(kz, provider="fresh_kz", tariff="Партнерский", months=13, dry_run=True), "FK-SUB-21", "months")
     made = order(kz, provider="fresh_kz", tariff="Партнерский")
     assert made.status_code == 201, made.text
     assert (made.json()["end"], made.json()["retail"]) == ("2027-11-21", "0.00")  # 12 months, free
-    refused(order(kz, provider="fresh_kz", tariff="Партнерский", months=13, dry_run=True), "FK-SUB-21", "months")
 
 
 def test_med_onb_10_medicine_partner_tariff_only_for_the_own_organisation(desk):

@@ -59,3 +59,20 @@ def test_rate_limit_per_key_with_retry_after(database_url):
         assert limited.json()["status"] == 429
         assert client.get("/api/v1/customers", headers=second).status_code == 200  # another key, its own budget
         assert client.get("/health").status_code == 200
+
+
+def test_a_standing_patch_changes_only_the_fields_it_names(api):
+    client, a, _, _ = api
+    full = {"fresh_ru": {"csk": True, "partner_code": "12345"}, "medicine": {"competence_centre": True,
+            "partner_subscriber_number": 48}, "rarus": {"partner_code": "0320", "agent_fee_percent": "20"}}
+    assert client.patch("/api/v1/partner", json={"standing": full}, headers=a.headers).status_code == 200
+    one = client.patch("/api/v1/partner", json={"standing": {"fresh_ru": {"franchise_contract_end": "2027-08-31"}}},
+                       headers=a.headers)
+    assert one.status_code == 200, one.text
+    standing = one.json()["standing"]
+    assert standing["fresh_ru"]["franchise_contract_end"] == "2027-08-31"
+    assert (standing["fresh_ru"]["csk"], standing["fresh_ru"]["partner_code"]) == (True, "12345")  # kept
+    assert standing["medicine"]["partner_subscriber_number"] == 48 and standing["rarus"]["agent_fee_percent"] == "20"
+    cleared = client.patch("/api/v1/partner", json={"standing": {"fresh_ru": {"franchise_contract_end": None}}},
+                           headers=a.headers).json()["standing"]
+    assert cleared["fresh_ru"]["franchise_contract_end"] is None and cleared["fresh_ru"]["csk"] is True

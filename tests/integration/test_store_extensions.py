@@ -76,5 +76,11 @@ async def test_fr_disc_06_a_recorded_extension_is_expected_on_the_statement_and_
         assert refused.status_code in (400, 422) and "Traceback" not in refused.text, refused.text
         outside = await live.client.post(path, json={**TIMESHEET, "start": "2030-01-01"}, headers=live.headers)
         assert outside.status_code == 422 and outside.json()["errors"][0]["field"] == "start", outside.text
+        longer = await live.client.post(path, json={**TIMESHEET, "months": 13}, headers=live.headers)  # past the main
+        assert longer.status_code == 422 and longer.json()["errors"][0]["field"] == "months", longer.text
+        twice = await live.client.post(path, json={**TIMESHEET, "provider_number": agreed}, headers=live.headers)
+        assert twice.status_code == 409 and twice.json()["errors"][0]["field"] == "provider_number", twice.text
+        blank = await live.client.post(path, json={"name": "   ", "monthly_retail": "500"}, headers=live.headers)
+        assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "name", blank.text
         listed = await live.client.get("/api/v1/subscriptions", params={"kind": "store_extension"}, headers=live.headers)
         assert listed.json()["total"] == 2

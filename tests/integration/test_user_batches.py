@@ -55,6 +55,10 @@ async def test_med_onb_02_a_further_batch_gets_its_certificates_then_is_added(da
         no_phone = await live.client.post(path, json={"users": [{"name": "Без Телефона", "email": "x@clinic.example.ru"}]},
                                           headers=live.headers)
         assert no_phone.status_code == 422 and no_phone.json()["errors"][0]["field"] == "users[0].phone"
+        for bad, field in ((dict(NEW[1], email="a@clinic.example.ru", name="Иванов; Пётр"), "users[0].name"),
+                           (dict(NEW[1], email="b@clinic.example.ru", phone="abc"), "users[0].phone")):
+            refused = await live.client.post(path, json={"users": [bad]}, headers=live.headers)
+            assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == field, refused.text
         assert len(await batches_of(live, enrolled["id"])) == 1  # the refusals stored nothing
 
 
@@ -64,6 +68,10 @@ async def test_further_users_only_on_a_running_medicine_enrollment(database_url,
         refused = await live.client.post(f"/api/v1/enrollments/{fresh['id']}/users", json={"users": NEW},
                                          headers=live.headers)
         assert refused.status_code == 422 and refused.json()["rule"] == "MED-ONB-02", refused.text
+        customer = fresh["customer_id"]
+        bad_phone = await live.client.post(f"/api/v1/customers/{customer}/enrollments", headers=live.headers, json={
+            "provider": "rarus", "products": ["bp"], "users": [dict(NEW[0], phone="abc")]})
+        assert bad_phone.status_code == 422 and bad_phone.json()["errors"][0]["field"] == "users[0].phone"
         medicine = await live.enroll("medicine")  # not in yet: its own certificates come first
         early = await live.client.post(f"/api/v1/enrollments/{medicine['id']}/users", json={"users": NEW},
                                        headers=live.headers)
