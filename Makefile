@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run demo test bench bench-reconcile clean postgres chromium
+.PHONY: install run demo test bench bench-engine bench-start bench-reconcile clean postgres chromium loadgen
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,25 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-bench: $(STAMP)
+# The hot path under wrk and hey (issue 15); the last line is `quotes/health: X`
+bench: $(STAMP) loadgen
+	$(BIN)/python bench/http.py
+
+# the engine alone and the API over one Python client (its own speed caps /health: see bench/http.py)
+bench-engine: $(STAMP)
 	$(BIN)/python bench/quotes.py
+
+# `hub serve` from start to its first 200; the last line is `cold start (s): X`
+bench-start: $(STAMP)
+	$(BIN)/python bench/cold_start.py
+
+# the C load generator wrk and the fixed-rate hey, with apt when missing
+loadgen:
+	@if command -v wrk >/dev/null 2>&1 && command -v hey >/dev/null 2>&1; then :; else \
+	  echo "wrk or hey is missing: installing them with apt"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk hey >/dev/null; \
+	fi
 
 # a 1,000,000-line statement reconciled by the hub and by plain DuckDB; the last line is the ratio
 bench-reconcile: $(STAMP)

@@ -8,6 +8,12 @@ Not a test: numbers vary by machine; the ratios are what to compare.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/http.py would shadow the standard library's http for a script run from this folder
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import os
 import socket
 import subprocess

@@ -11,6 +11,12 @@ and checks both found the same categories. It prints each time, the hub's peak R
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# bench/http.py would shadow the standard library's http for a script run from this folder
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 import json
 import os
 import resource

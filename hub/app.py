@@ -82,7 +82,7 @@ def create_app(
         },
         middleware=[*pages.middleware,
                     authentication(authenticate, settings.rate_limit_per_minute, settings.auth_failures_per_minute,
-                                   pages.paths)],
+                                   pages.paths, settings.key_cache_seconds)],
         exception_handlers={**EXCEPTION_HANDLERS, **pages.exception_handlers},
         csrf_config=pages.csrf,
         stores=pages.stores,
@@ -102,3 +102,8 @@ def create_app(
         ),
         debug=False,
     )
+
+
+def from_environment() -> Litestar:
+    """The app of one `hub serve --workers N` process, built from the environment (uvicorn's factory)."""
+    return create_app(Settings.from_env())

@@ -45,20 +45,29 @@ class Money:
     def zero(cls, currency: Currency | str) -> Money:
         return cls(Decimal(0), Currency(currency))
 
+    @staticmethod
+    def _trusted(amount: Decimal, currency: Currency) -> Money:
+        """A result of arithmetic on checked Money: already a Decimal and a Currency, so not checked again
+        (the check was a third of the engine's time, issue 15)."""
+        money = object.__new__(Money)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
+
     def _same(self, other: Money) -> None:
-        if other.currency != self.currency:
+        if other.currency is not self.currency and other.currency != self.currency:
             raise ValueError(f"cannot mix {self.currency} and {other.currency}")
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        return Money._trusted(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        return Money._trusted(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: int | Decimal) -> Money:
-        return Money(self.amount * _as_decimal(factor), self.currency)
+        return Money._trusted(self.amount * _as_decimal(factor), self.currency)
 
     __rmul__ = __mul__
 
@@ -72,18 +81,18 @@ class Money:
 
     def divided(self, parts: int) -> Money:
         """An equal part, rounded (e.g. a monthly figure of a period price)."""
-        return Money(round_minor(self.amount / parts), self.currency)
+        return Money._trusted(round_minor(self.amount / parts), self.currency)
 
     def percent(self, percent: int | Decimal) -> Money:
         """``percent`` % of this amount, rounded."""
-        return Money(round_minor(self.amount * _as_decimal(percent) / HUNDRED), self.currency)
+        return Money._trusted(round_minor(self.amount * _as_decimal(percent) / HUNDRED), self.currency)
 
     def less_percent(self, percent: int | Decimal) -> Money:
         """This amount less a discount of ``percent`` %, rounded."""
-        return Money(round_minor(self.amount * (HUNDRED - _as_decimal(percent)) / HUNDRED), self.currency)
+        return Money._trusted(round_minor(self.amount * (HUNDRED - _as_decimal(percent)) / HUNDRED), self.currency)
 
     def rounded(self) -> Money:
-        return Money(round_minor(self.amount), self.currency)
+        return Money._trusted(round_minor(self.amount), self.currency)
 
     def __str__(self) -> str:
         return str(round_minor(self.amount))

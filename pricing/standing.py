@@ -105,16 +105,17 @@ StandingWhatIf = _partial(Standing, "StandingWhatIf")
 
 
 def _given(standing: msgspec.Struct) -> dict[str, Any]:
-    """The engine fields a standing (or a what-if) gives, with their values."""
+    """The engine fields a standing (or a what-if) gives, with their values. (Read by the field names the
+    struct carries: msgspec.structs.fields() evaluates the annotations on every call, issue 15.)"""
     changes = {}
-    for provider in msgspec.structs.fields(standing):
-        part = getattr(standing, provider.name)
+    for provider in standing.__struct_fields__:
+        part = getattr(standing, provider)
         if part is UNSET:
             continue
-        for f in msgspec.structs.fields(part):
-            value = getattr(part, f.name)
-            if value is not UNSET and (provider.name, f.name) in ENGINE_FIELDS:
-                changes[ENGINE_FIELDS[(provider.name, f.name)]] = value
+        for name in part.__struct_fields__:
+            value = getattr(part, name)
+            if value is not UNSET and (provider, name) in ENGINE_FIELDS:
+                changes[ENGINE_FIELDS[(provider, name)]] = value
     if "service_desk_since" in changes:  # stored as the date of connection; none: not connected
         changes["service_desk"] = changes["service_desk_since"] is not None
     return changes

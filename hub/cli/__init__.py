@@ -5,7 +5,7 @@
                                      from a clean demo state (--keep: on the database as it is), with
                                      a demo partner whose standing the sandboxes share; prints its key once;
                                      --demo: a controllable clock, POST /_control/clock moves hub and sandboxes
-    hub serve [--host H] [--port P] [--catalog-dir DIR] [--demo]
+    hub serve [--host H] [--port P] [--workers N] [--catalog-dir DIR] [--demo]
     hub sandboxes [--host H]         the provider sandboxes on loopback ports; prints their addresses
     hub worker                       the outbox worker alone (beside `hub serve` with HUB_WORKER=0)
     hub report weekly PARTNER_ID [--week 2026-W48] [--format json|csv|xlsx] [--output FILE]
@@ -52,6 +52,7 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the HTTP API")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1, help="processes serving the one socket (default 1)")
     serve.add_argument("--demo", action="store_true", help="a controllable clock (POST /_control/clock), as HUB_CLOCK=controllable")
     serve.set_defaults(run=running.serve)
     up = commands.add_parser("up", help="start the provider sandboxes and the HTTP API")

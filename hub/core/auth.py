@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.core.caller import Caller
 from hub.core.exceptions import Forbidden
 from hub.core.ratelimit import Monotonic, Verdict, WindowLimiter
+from hub.core.verified_keys import VerifiedKeys, digest
 
 # open to all: /health, /schema, /_control (only on a controllable clock, hub/core/control.py); the web pages
 # add theirs (they check their own session, hub/web/auth.py)
@@ -58,9 +59,10 @@ Verify = Callable[[AsyncSession, str], Awaitable["Caller | None"]]  # a presente
 
 
 class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
-    def __init__(self, app: ASGIApp, limits: RateLimits, verify: Verify, exclude: list[str] | None = None) -> None:
+    def __init__(self, app: ASGIApp, limits: RateLimits, verify: Verify, exclude: list[str] | None = None,
+                 cache: VerifiedKeys | None = None) -> None:
         super().__init__(app, exclude=exclude)
-        self.limits, self.verify = limits, verify
+        self.limits, self.verify, self.cache = limits, verify, cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_limits(message: Message) -> None:
@@ -99,19 +101,35 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
         key = presented_key(connection.headers.get("authorization", ""))
         if key is None:
             raise NotAuthorizedException("send the API key as 'Authorization: Bearer <key>'")
+        cache = self.cache
+        presented = digest(key) if cache is not None and cache.enabled else b""
+        caller = cache.get(presented) if presented else None
+        if caller is not None:
+            return caller
         async with connection.app.state.db.reads() as session:
             caller = await self.verify(session, key)
         if caller is None:
             raise NotAuthorizedException("unknown or revoked API key")
+        if presented:
+            cache.put(presented, caller)  # type: ignore[union-attr]
         return caller
 
 
 def authentication(verify: Verify, per_key: int, failures_per_address: int,
-                   open_paths: tuple[str, ...] = ()) -> DefineMiddleware:
+                   open_paths: tuple[str, ...] = (), cache_seconds: float = 0.0) -> DefineMiddleware:
     """Authentication by ``verify`` (the partners' key check, hub/partners/service.py) with both limits
-    (``per_key`` requests, ``failures_per_address`` failures a minute; 0 = off)."""
+    (``per_key`` requests, ``failures_per_address`` failures a minute; 0 = off), the verified callers kept
+    ``cache_seconds`` (hub/core/verified_keys.py; 0 = every request reads the database)."""
     return DefineMiddleware(ApiKeyAuthentication, limits=RateLimits(per_key, failures_per_address), verify=verify,
-                            exclude=[*OPEN_PATHS, *open_paths])
+                            exclude=[*OPEN_PATHS, *open_paths], cache=VerifiedKeys(cache_seconds))
+
+
+def verified_keys(app: Litestar) -> VerifiedKeys:
+    """The app's cache of verified callers (tests move its clock)."""
+    for middleware in app.middleware:
+        if isinstance(middleware, DefineMiddleware) and middleware.middleware is ApiKeyAuthentication:
+            return middleware.kwargs["cache"]
+    raise LookupError("this app has no API key authentication")
 
 
 def rate_limits(app: Litestar) -> RateLimits:

@@ -15,6 +15,7 @@ DEFAULT_PORT = 8000
 DEFAULT_DATA_DIR = Path("var")
 DEFAULT_RATE_LIMIT = 600  # requests per minute per API key
 DEFAULT_AUTH_FAILURES = 20  # failed authentications per minute per client address
+DEFAULT_KEY_CACHE_SECONDS = 30.0  # how long a verified API key is trusted without reading it again
 DEFAULT_IDEMPOTENCY_HOURS = 48
 # by default the hub talks to the provider sandboxes of `hub up`
 DEFAULT_PROVIDER_URLS = {p: f"http://{SANDBOX_HOST}:{SANDBOX_PORTS[p]}" for p in PROVIDERS}
@@ -42,6 +43,7 @@ class Settings:
     port: int = DEFAULT_PORT  # HUB_PORT
     rate_limit_per_minute: int = DEFAULT_RATE_LIMIT  # HUB_RATE_LIMIT_PER_MINUTE
     auth_failures_per_minute: int = DEFAULT_AUTH_FAILURES  # HUB_AUTH_FAILURES_PER_MINUTE
+    key_cache_seconds: float = DEFAULT_KEY_CACHE_SECONDS  # HUB_KEY_CACHE_SECONDS: verified keys kept (0 = off)
     idempotency_hours: int = DEFAULT_IDEMPOTENCY_HOURS  # HUB_IDEMPOTENCY_HOURS (at least 24)
     provider_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PROVIDER_URLS))  # HUB_<PROVIDER>_URL
     fresh_login: str = "partner"  # HUB_FRESH_LOGIN: the partner user of the Service Manager
@@ -78,6 +80,7 @@ class Settings:
             port=int(env.get("HUB_PORT", DEFAULT_PORT)),
             rate_limit_per_minute=int(env.get("HUB_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT)),
             auth_failures_per_minute=int(env.get("HUB_AUTH_FAILURES_PER_MINUTE", DEFAULT_AUTH_FAILURES)),
+            key_cache_seconds=float(env.get("HUB_KEY_CACHE_SECONDS", DEFAULT_KEY_CACHE_SECONDS)),
             idempotency_hours=int(env.get("HUB_IDEMPOTENCY_HOURS", DEFAULT_IDEMPOTENCY_HOURS)),
             provider_urls={p: env.get(f"HUB_{p.upper()}_URL", url) for p, url in DEFAULT_PROVIDER_URLS.items()},
             fresh_login=env.get("HUB_FRESH_LOGIN", "partner"),

@@ -20,6 +20,7 @@ from hub.core.db.models import ApiKey, Partner
 from hub.core.exceptions import InvalidField, NotFound
 from hub.partners.schemas import PartnerOut, PartnerUpdate, Standing, pricing_standing
 from hub.core import audit
+from hub.core import verified_keys as verified
 
 KEY_SCHEME = "hub"
 RARUS_LEGAL_FORMS = ("ООО", "ИП")  # RA-ONB-09
@@ -122,6 +123,7 @@ async def update_partner(session: AsyncSession, caller: Caller, patch: PartnerUp
         partner.standing = normalise_standing(merged(stored, patch.standing))
     partner.updated_at = now.astimezone(timezone.utc)
     await session.flush()
+    verified.forget_partner(session, partner.id)  # the next request reads the new standing
     after = partner_out(partner)
     audit.record(session, caller, "partner", partner.id, "update", before, after)
     return after
@@ -160,6 +162,7 @@ async def revoke_key(session: AsyncSession, key_id: str, now: datetime) -> ApiKe
         raise NotFound(f"no API key {key_id}")
     if key.revoked_at is None:
         key.revoked_at = now.astimezone(timezone.utc)
+        verified.forget_key(session, key.id)
         audit.record(session, Caller(key.partner_id, None, "admin"), "api_key", key.id, "revoke",
                      before={"revoked_at": None}, after={"revoked_at": key.revoked_at.isoformat()})
     return key

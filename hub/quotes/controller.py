@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, MediaType, Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -17,11 +17,11 @@ class QuotesController(Controller):
 
     @post(status_code=200, summary="Price one customer need on every eligible cloud", )
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[QuoteRequest],
-                     pricing: NamedDependency[PricingService]) -> QuoteResponse:
+                     pricing: NamedDependency[PricingService]) -> Response[QuoteResponse]:
         """Offers ranked by the customer's total price, each with the partner's cost and income.
         The calling partner's stored standing applies; a what-if `partner`, spelled as the stored standing
         (`{"fresh_ru": {"csk": false}}`), changes only the fields it names."""
-        return pricing.quote(data, request.user.standing)
+        return Response(pricing.quote_json(data, request.user.standing), media_type=MediaType.JSON)  # type: ignore[arg-type]
 
 
 class PricesController(Controller):

@@ -1,6 +1,11 @@
 """Quotes, subscription prices and catalogs: the same calls for the API and the CLI."""
 from __future__ import annotations
 
+from collections import OrderedDict
+from datetime import date
+
+import msgspec
+
 from pricing import (
     Catalog,
     FreshEngine,
@@ -23,11 +28,15 @@ from hub.core.exceptions import UnknownProvider
 __all__ = ["PricingService", "UnknownProvider"]
 
 
+QUOTES_KEPT = 2048  # encoded quote answers kept per process
+
+
 class PricingService:
     def __init__(self, catalogs: dict[str, Catalog], clock: Clock) -> None:
         self.catalogs = catalogs
         self.engines = build_engines(catalogs)
         self.clock = clock
+        self._answers: OrderedDict[tuple[bytes, bytes, date], bytes] = OrderedDict()
 
     @staticmethod
     def _standing(what_if: StandingWhatIf | None, own: PartnerStanding | None) -> PartnerStanding:
@@ -38,6 +47,23 @@ class PricingService:
 
     def quote(self, need: QuoteRequest, own: PartnerStanding | None = None) -> QuoteResponse:
         return compare(need, self.engines, self._standing(need.partner, own), self.clock.today())
+
+    def quote_json(self, need: QuoteRequest, own: PartnerStanding | None = None) -> bytes:
+        """``quote`` as the API answers it, encoded. A quote is a pure function of the need, the standing, the
+        day and the catalogs (loaded once per process), so the last answers are kept by those (LRU)."""
+        standing = self._standing(need.partner, own)
+        today = self.clock.today()
+        key = (msgspec.json.encode(need), msgspec.json.encode(standing), today)
+        answers = self._answers
+        found = answers.get(key)
+        if found is not None:
+            answers.move_to_end(key)
+            return found
+        encoded = msgspec.json.encode(compare(need, self.engines, standing, today))
+        answers[key] = encoded
+        if len(answers) > QUOTES_KEPT:
+            answers.popitem(last=False)
+        return encoded
 
     def price(self, request: SubscriptionPriceRequest, own: PartnerStanding | None = None) -> SubscriptionPrice:
         engine = self.engines[request.provider]

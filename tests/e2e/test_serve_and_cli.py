@@ -35,6 +35,7 @@ def free_port() -> int:
 
 
 ENV: dict[str, str] = {}
+KEY_CACHE_SECONDS = 1
 
 
 def hub(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -46,7 +47,7 @@ def hub(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
 def tenant(request, tmp_path_factory) -> dict[str, str]:
     """A partner and an operator key made with the CLI, in a fresh embedded SQLite file or PostgreSQL database."""
     ENV.clear()
-    ENV.update(os.environ, HUB_DATA_DIR=str(tmp_path_factory.mktemp("hub-data")))
+    ENV.update(os.environ, HUB_DATA_DIR=str(tmp_path_factory.mktemp("hub-data")), HUB_KEY_CACHE_SECONDS=str(KEY_CACHE_SECONDS))
     ENV.pop("HUB_DATABASE_URL", None)
     if request.param == "postgresql":
         server = request.getfixturevalue("postgres")
@@ -119,13 +120,18 @@ def test_cli_bad_input_prints_the_api_problem(server):
 
 
 def test_revoked_key_is_refused(server, tenant):
+    """`hub key revoke` is another process than the server: the server refuses the key within the cache's TTL
+    (HUB_KEY_CACHE_SECONDS, 1 s for this server)."""
     made = hub("key", "create", tenant["partner_id"], "--role", "viewer")
     key = made.stdout.strip().splitlines()[-1]
     key_id = made.stdout.split()[2]
     headers = {"Authorization": f"Bearer {key}"}
     assert httpx.get(str(server.base_url.join("/api/v1/customers")), headers=headers).status_code == 200
     assert hub("key", "revoke", key_id).returncode == 0
-    assert httpx.get(str(server.base_url.join("/api/v1/customers")), headers=headers).status_code == 401
+    revoked_at = time.monotonic()
+    while httpx.get(str(server.base_url.join("/api/v1/customers")), headers=headers).status_code != 401:
+        assert time.monotonic() - revoked_at < KEY_CACHE_SECONDS + 1, "the revoked key outlived the cache's TTL"
+        time.sleep(0.05)
 
 
 def test_cli_catalog_dir_option(tenant, tmp_path):

@@ -1,7 +1,8 @@
 """The async engine for the embedded SQLite default or PostgreSQL, and schema upgrades.
 
-SQLite runs in WAL mode, and every transaction starts with BEGIN IMMEDIATE so
-concurrent writers queue on the lock instead of failing half-way; PostgreSQL
+SQLite runs in WAL mode with synchronous=NORMAL, every transaction starts with BEGIN IMMEDIATE so
+concurrent writers queue on the lock instead of failing half-way, and a process writes through one
+connection, so its writers wait in the application rather than in SQLite's busy handler; PostgreSQL
 needs nothing special. The same Alembic migrations serve both.
 """
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
+import re
+from functools import cache
+
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -31,6 +33,7 @@ def _sqlite_setup(engine: AsyncEngine, *, writer: bool) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" event decide
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, consistent always
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.close()
@@ -52,7 +55,10 @@ class Database:
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+            # one writer connection: the process's writes queue for it in the application (a wait on the pool),
+            # not in SQLite's sleep-and-retry busy handler; other processes still meet the busy timeout
+            self.engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, pool_size=1,
+                                              max_overflow=0, pool_timeout=SQLITE_BUSY_SECONDS)
             _sqlite_setup(self.engine, writer=True)
             self.read_engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
             _sqlite_setup(self.read_engine, writer=False)
@@ -72,12 +78,38 @@ class Database:
             await self.read_engine.dispose()
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
 
 
+@cache
+def head_revision() -> str | None:
+    """The newest migration, read from the scripts' own lines (the one no other revises), or None if that is
+    not one revision — then Alembic decides."""
+    revisions, revised = set(), set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        found, down = re.search(r'^revision = "([^"]+)"', source, re.M), re.search(r'^down_revision = "([^"]+)"', source, re.M)
+        if found:
+            revisions.add(found.group(1))
+        if down:
+            revised.add(down.group(1))
+    heads = revisions - revised
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
 def _upgrade(connection: Connection) -> None:
+    """alembic upgrade head — unless the schema is already there: then Alembic (and Mako) is not even imported
+    (issue 15: two thirds of a start went to importing it)."""
+    if inspect(connection).has_table("alembic_version"):
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        if current and current == [head_revision()]:
+            return
+    from alembic import command
+
     command.upgrade(alembic_config(connection), "head")
