@@ -47,6 +47,7 @@ DECODER_WORDS = [
     (r"Object missing required field `(\w+)`", r"не заполнено: \1"),
     (r"Invalid enum value (.+)", r"недопустимое значение \1"),
     (r"Invalid date", "нужна дата"),
+    (r"Invalid decimal string", "нужно число, например 1250.50"),
 ]
 
 
@@ -57,7 +58,8 @@ FIELD_LABELS = {"legal_name": "Название организации", "inn": 
                 "bases": "Баз", "storage_gb": "Диск, ГБ", "options": "Опции", "provider": "Облако",
                 "tariff": "Тариф", "products": "Программы", "period": "Период", "file": "Файл",
                 "quantity": "Количество", "start": "Начало", "payment": "Оплата", "payment.amount": "Сумма оплаты",
-                "payment.paid_on": "Дата оплаты", "customer_id": "Клиент", "comment": "Комментарий"}
+                "payment.paid_on": "Дата оплаты", "customer_id": "Клиент", "comment": "Комментарий",
+                "extensions": "Расширения", "name": "Название", "monthly_retail": "Цена в месяц", "own": "Своя организация"}
 
 
 def field_label(field: str) -> str:

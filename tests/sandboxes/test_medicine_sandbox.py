@@ -98,14 +98,20 @@ def test_med_onb_04_invitation_carries_every_field(medicine: Medicine):
     assert refusal["rule"] == "MED-ONB-04" and "inn" in refusal["message"] and "timezone" in refusal["message"]
 
 
-def test_med_onb_08_card_and_med_disc_01_discount(medicine: Medicine):
+def subscribed(medicine: Medicine) -> int:
+    """USER's certificate issued, its invitation sent and activated: the new subscriber's number."""
     sm = medicine.sm
     send(medicine, certificate_request())
     wait_for_mail(medicine, 1)
     sm.advance(2 * 86400)
     sent = sm.ok("invitation/send", **USER)["invitation"]
     sm.http.post(f"/_control/invitations/{sent['id']}/activate")
-    number = sm.ok("invitation/info", id=sent["id"])["invitation"]["subscriber"]
+    return sm.ok("invitation/info", id=sent["id"])["invitation"]["subscriber"]
+
+
+def test_med_onb_08_card_and_med_disc_01_discount(medicine: Medicine):
+    sm = medicine.sm
+    number = subscribed(medicine)
     assert sm.ok("account/customers/attached_info", subscriber=number)["missing"] == ["kpp"]  # the rest came with the invitation
     refusal = sm.refused("account/customer_subscriptions/create", subscriber=number,
                          tariff="1С:Медицина. Больница через Интернет", months=12)
@@ -128,12 +134,7 @@ def test_the_same_message_sent_twice_is_one_request(medicine: Medicine):
 
 def test_med_onb_02_04_further_users_are_added_only_with_their_own_certificates(medicine: Medicine):
     sm = medicine.sm
-    send(medicine, certificate_request())
-    wait_for_mail(medicine, 1)
-    sm.advance(2 * 86400)
-    sent = sm.ok("invitation/send", **USER)["invitation"]
-    sm.http.post(f"/_control/invitations/{sent['id']}/activate")
-    number = sm.ok("invitation/info", id=sent["id"])["invitation"]["subscriber"]
+    number = subscribed(medicine)
     nurse = {"name": "Сидорова Мария Ивановна", "email": "nurse@clinic.ru", "phone": "+79160000003"}
     assert sm.refused("account/customers/users/add", subscriber=number, users=[nurse])["rule"] == "MED-ONB-04"
     batch = f"1. {nurse['name']}; {nurse['email']}; {nurse['phone']}\n"
