@@ -13,7 +13,6 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.connection import ASGIConnection
-from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -67,10 +66,9 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_limits(message: Message) -> None:
             if message["type"] == "http.response.start" and (verdict := scope.get(_VERDICT)) is not None:
-                message.setdefault("headers", [])
-                headers = MutableScopeHeaders(message)
-                for name, value in verdict.headers().items():
-                    headers[name] = value
+                # appended, not set one by one: no response of an allowed request has them yet (a refusal
+                # carries its own and stores no verdict)
+                message["headers"] = [*message.get("headers", ()), *verdict.raw_headers()]
             await send(message)
 
         await super().__call__(scope, receive, send_with_limits)

@@ -45,6 +45,10 @@ class Verdict:
             headers["Retry-After"] = str(self.reset)
         return headers
 
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """``headers()`` as an ASGI message carries them."""
+        return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers().items()]
+
 
 class _Window:
     __slots__ = ("count", "opened")
