@@ -44,6 +44,11 @@ def run_api(settings: Settings, workers: int = 1) -> int:
     if workers > 1:  # the processes build the app themselves, from the same environment
         import os
 
+        if settings.clock != "system":
+            print("hub serve --workers needs the system clock: a controllable clock would be one per process",
+                  file=sys.stderr)
+            return 2
+        asyncio.run(_upgraded(settings))  # once, here: N processes would race creating an empty schema
         os.environ.update(settings_env(settings))
         uvicorn.run("hub.app:from_environment", factory=True, host=settings.host, port=settings.port,
                     workers=workers, **server_options())
@@ -52,6 +57,14 @@ def run_api(settings: Settings, workers: int = 1) -> int:
 
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **server_options())
     return 0
+
+
+async def _upgraded(settings: Settings) -> None:
+    db = Database(settings.database)
+    try:
+        await db.upgrade()
+    finally:
+        await db.dispose()
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

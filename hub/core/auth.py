@@ -104,12 +104,13 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
         caller = cache.get(presented) if presented else None
         if caller is not None:
             return caller
+        generation = cache.generation if cache is not None else 0
         async with connection.app.state.db.reads() as session:
             caller = await self.verify(session, key)
         if caller is None:
             raise NotAuthorizedException("unknown or revoked API key")
         if presented:
-            cache.put(presented, caller)  # type: ignore[union-attr]
+            cache.put(presented, caller, generation)  # type: ignore[union-attr]
         return caller
 
 

@@ -37,6 +37,7 @@ class VerifiedKeys:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl, self.max_entries, self.clock = ttl, max(max_entries, 1), clock
         self._entries: OrderedDict[bytes, tuple[Caller, float]] = OrderedDict()
+        self.generation = 0  # bumped by every drop: a caller read before one is not put after it
         _CACHES.add(self)
 
     @property
@@ -57,8 +58,10 @@ class VerifiedKeys:
         self._entries.move_to_end(presented)
         return caller
 
-    def put(self, presented: bytes, caller: Caller) -> None:
-        if not self.enabled:
+    def put(self, presented: bytes, caller: Caller, read_in: int) -> None:
+        """Keep ``caller``, read from the database in generation ``read_in`` — unless something was dropped
+        since (a revocation or standing change committed while it was read: what it read may be old)."""
+        if not self.enabled or read_in != self.generation:
             return
         self._entries[presented] = (caller, self.clock() + self.ttl)
         self._entries.move_to_end(presented)
@@ -66,6 +69,7 @@ class VerifiedKeys:
             self._entries.popitem(last=False)
 
     def drop(self, wanted: Callable[[Caller], bool]) -> None:
+        self.generation += 1
         for presented in [p for p, (caller, _) in self._entries.items() if wanted(caller)]:
             del self._entries[presented]
 

@@ -33,6 +33,7 @@ from hub.onboarding.schemas import EnrolledUser
 from hub.onboarding.states import utc
 
 CERTIFICATES, ADD = "request_batch_certificates", "add_users"  # the batch's two outbox steps
+KINDS = (CERTIFICATES, ADD)
 STORED = "stored_until_request_sent"  # an answer that overtook the worker's record of the request (inbound.py)
 RUNNING = ("trial_active", "ready_for_paid", "active_paid")  # the customer is in: its subscriber exists
 
@@ -170,6 +171,16 @@ async def step_failed(session: AsyncSession, operation: Operation, error: str, r
         return
     batch.state, batch.failure, batch.updated_at = "failed", error, now
     events.emit(session, enrollment, "users_failed", batch=batch.id, error=error, rule=rule)
+
+
+async def retried(session: AsyncSession, operation: Operation, now: datetime) -> None:
+    """An operator retries a failed step of the batch: the batch goes back to where that step starts."""
+    batch, enrollment = await _locked(session, operation)
+    if batch is None or enrollment is None or batch.state != "failed":
+        return
+    batch.state = "requested" if operation.kind == CERTIFICATES else "certificates_issued"
+    batch.failure, batch.updated_at = None, now
+    events.emit(session, enrollment, "step_retried", operation=operation.id, batch=batch.id)
 
 
 class BatchRecorder:

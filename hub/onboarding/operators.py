@@ -15,7 +15,7 @@ from hub.core import audit, events, mailbox, outbox
 from hub.core.caller import Caller
 from hub.core.db.models import Customer, Operation
 from hub.core.exceptions import Conflict, InvalidField
-from hub.onboarding import gates, views
+from hub.onboarding import batches, gates, views
 from hub.onboarding.enrolling import check_request, payload
 from hub.core.schemas import OperationOut
 from hub.onboarding.schemas import EnrollmentOut
@@ -99,7 +99,9 @@ async def retry(session: AsyncSession, caller: Caller, operation_id: int, now: d
                       [u.get("phone") for u in enrollment.users])
         operation.payload = payload(enrollment, step, customer, partner)
     operation.status, operation.attempts, operation.next_attempt_at, operation.updated_at = outbox.PENDING, 0, now, now
-    if enrollment is not None and enrollment.state == "failed":
+    if operation.kind in batches.KINDS:  # a further batch of users: the batch goes back, not the enrollment
+        await batches.retried(session, operation, now)
+    elif enrollment is not None and enrollment.state == "failed":
         enrollment.state, enrollment.failure, enrollment.updated_at = enrollment.failed_in or "requested", None, now
         events.emit(session, enrollment, "step_retried", operation=operation.id)
     audit.record(session, caller, "operation", str(operation.id), "retry")

@@ -77,6 +77,9 @@ async def report(session: AsyncSession, caller: Caller, catalogs: dict[str, Cata
         .order_by(Customer.legal_name, Customer.id, Subscription.start, Subscription.id))).all()
     customers: dict[str, ItsSalesCustomer] = {}
     for row, customer in rows:
+        paid_from = row.start.replace(day=1)  # the months paid for: from the start's month, months_charged of them
+        if not paid_from <= first < add_months(paid_from, max(row.months_charged, 1)):
+            continue
         counted, basis, reason = _counted(row, counting[row.provider], after)
         entry = customers.get(customer.id)
         if entry is None:

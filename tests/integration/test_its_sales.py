@@ -48,8 +48,10 @@ def test_fr_price_03_promo_counts_960_a_month_prof_in_full_basic_not_at_all(orde
     reasons = [line["reason"] for c in report["customers"] for line in c["lines"]]
     assert all("FR-PRICE-03" in r and not untranslated(r) for r in reasons), reasons  # English, and in Russian on a page
     assert report["total"] == "4181.00"
-    # a month before the orders and another partner see nothing
+    # a month before the orders, the 13th month the last period day falls in, and another partner see nothing
     assert client.get("/api/v1/reports/its-sales", params={"month": "2026-10"}, headers=a.headers).json()["customers"] == []
+    assert client.get("/api/v1/reports/its-sales", params={"month": "2027-10"}, headers=a.headers).json()["total"] == "4181.00"
+    assert client.get("/api/v1/reports/its-sales", params={"month": "2027-11"}, headers=a.headers).json()["customers"] == []
     assert client.get("/api/v1/reports/its-sales", params={"month": "2026-12"}, headers=b.headers).json()["total"] == "0.00"
 
 

@@ -90,3 +90,18 @@ def test_an_unknown_key_is_never_cached(database_url):
         wrong = {"Authorization": tenant.headers["Authorization"][:-2] + "xx"}
         assert client.get("/api/v1/partner", headers=wrong).status_code == 401
         assert len(verified_keys(app)) == 0
+
+
+def test_a_caller_read_before_a_revocation_is_not_kept_after_it():
+    """A request that read the key while a revocation was committing must not cache what it read."""
+    from hub.core.caller import Caller
+    from hub.core.verified_keys import VerifiedKeys, digest
+
+    cache = VerifiedKeys(3600)
+    presented = digest("hub_x_y")
+    read_in = cache.generation  # the request misses and reads the key from the database ...
+    cache.drop(lambda caller: caller.key_id == "k")  # ... the revocation commits meanwhile ...
+    cache.put(presented, Caller("p", "k", "viewer"), read_in)  # ... and what it read is not kept
+    assert cache.get(presented) is None
+    cache.put(presented, Caller("p", "k", "viewer"), cache.generation)
+    assert cache.get(presented) is not None

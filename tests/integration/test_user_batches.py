@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+
 from .live import running
 from .test_onboarding import drive
 
@@ -76,3 +78,42 @@ async def test_further_users_only_on_a_running_medicine_enrollment(database_url,
         early = await live.client.post(f"/api/v1/enrollments/{medicine['id']}/users", json={"users": NEW},
                                        headers=live.headers)
         assert early.status_code == 422 and early.json()["errors"][0]["field"] == "state", early.text
+
+
+async def test_a_failed_batch_step_retried_by_the_operator_carries_the_batch_on(database_url, sandboxes):
+    medicine_url = sandboxes.served["medicine"].url
+    async with running(database_url, sandboxes) as (live, worker):
+        enrolled = await live.enroll("medicine")
+        await drive(live, worker, lambda items: any(e["id"] == enrolled["id"] and e["state"] == "trial_active"
+                                                    for e in items))
+        made = await live.client.post(f"/api/v1/enrollments/{enrolled['id']}/users", json={"users": NEW[:1]},
+                                      headers=live.headers)
+        assert made.status_code == 202, made.text
+        refused = {"kind": "error", "operation": "account/customers/users/add", "times": 0, "status": 400}
+
+        async def until(state: str) -> dict:
+            for _ in range(400):
+                await worker.run_once()
+                await live.forward_mail()
+                [batch] = await batches_of(live, enrolled["id"])
+                if batch["state"] == state:
+                    return batch
+                if batch["state"] == "awaiting_certificates":
+                    sandboxes.states["medicine"].clock.advance(86400)
+                    await sandboxes.desk.issue_due()
+                if batch["state"] == "certificates_issued" and state == "failed":
+                    httpx.post(f"{medicine_url}/_control/faults", json=refused)
+                await asyncio.sleep(0.02)
+            raise AssertionError(f"the batch never became {state}: {batch}")
+
+        failed = await until("failed")
+        assert failed["failure"], failed
+        httpx.delete(f"{medicine_url}/_control/faults")
+        operations = (await live.client.get("/api/v1/operations", params={"limit": 200}, headers=live.headers)).json()
+        [step] = [o for o in operations["items"] if o["kind"] == "add_users" and o["status"] == "failed"]
+        retried = await live.client.post(f"/api/v1/operations/{step['id']}/retry", headers=live.headers)
+        assert retried.status_code == 200, retried.text
+        assert (await live.client.get(f"/api/v1/enrollments/{enrolled['id']}", headers=live.headers)).json()["state"] \
+            == "trial_active"  # the enrollment was never the one that failed
+        added = await until("added")
+        assert added["failure"] is None

@@ -57,8 +57,9 @@ class Database:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             # one writer connection: the process's writes queue for it in the application (a wait on the pool),
             # not in SQLite's sleep-and-retry busy handler; other processes still meet the busy timeout
-            self.engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, pool_size=1,
-                                              max_overflow=0, pool_timeout=SQLITE_BUSY_SECONDS)
+            pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_BUSY_SECONDS} \
+                if path and path != ":memory:" else {}  # (in memory SQLAlchemy keeps one connection anyway)
+            self.engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **pool)
             _sqlite_setup(self.engine, writer=True)
             self.read_engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
             _sqlite_setup(self.read_engine, writer=False)
