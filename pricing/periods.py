@@ -39,6 +39,15 @@ def months_charged(start: date, end: date) -> int:
     return months
 
 
+def whole_months(start: date, last: date, cap: int) -> int:
+    """How many whole months from ``start`` end by ``last`` (at most ``cap``): the longest period that fits —
+    the partner tariff within the franchise contract (FR-SUB-21), an extension within its subscription."""
+    months = 0
+    while months < cap and period_end(start, months + 1) <= last:
+        months += 1
+    return months
+
+
 def month_last_day(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 

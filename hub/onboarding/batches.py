@@ -27,14 +27,13 @@ from hub.core.db.models import Customer, Enrollment, InboundMessage, Operation, 
 from hub.core.exceptions import Conflict, InvalidField
 from hub.core.schemas import Input
 from hub.core.tenancy import owned_row
-from hub.onboarding.enrolling import check_users, payload
+from hub.onboarding.enrolling import check_channels, check_users, payload
 from hub.onboarding.models import UserBatch
 from hub.onboarding.schemas import EnrolledUser
-from hub.onboarding.states import utc
+from hub.onboarding.states import ALREADY, APPLIED, STORED, UNMATCHED, nothing_to_apply, utc
 
 CERTIFICATES, ADD = "request_batch_certificates", "add_users"  # the batch's two outbox steps
 KINDS = (CERTIFICATES, ADD)
-STORED = "stored_until_request_sent"  # an answer that overtook the worker's record of the request (inbound.py)
 RUNNING = ("trial_active", "ready_for_paid", "active_paid")  # the customer is in: its subscriber exists
 
 
@@ -86,10 +85,7 @@ async def add(session: AsyncSession, caller: Caller, catalogs: dict[str, Catalog
         if user.email.casefold() in known:
             raise Conflict(f"{user.email} is already a user of this customer, or asked for", field=f"users[{i}].email")
         known.add(user.email.casefold())
-    own_tariff = next(iter(catalogs[enrollment.provider].tariffs_of("partner")), None) if customer.own else None
-    if own_tariff is not None and own_tariff.channels is not None and len(known) > own_tariff.channels:
-        raise InvalidField("users", f"{own_tariff.label!r} has {own_tariff.channels} secure channels: at most "
-                           f"{own_tariff.channels} partner users unless more are bought", rule=own_tariff.term_rule)
+    check_channels(catalogs[enrollment.provider], customer, len(known))
     stamp = utc(now)
     batch = UserBatch(partner_id=caller.partner_id, enrollment_id=enrollment.id, state="requested",
                       users=[msgspec.to_builtins(u) for u in data.users], created_at=stamp, updated_at=stamp)
@@ -123,27 +119,25 @@ async def apply_mail(session: AsyncSession, operation: Operation, mail: InboundM
     """(outcome, what was done) of a desk answer to a batch's certificate request."""
     batch, enrollment = await _locked(session, operation)
     if batch is None or enrollment is None:
-        return "unmatched", "the batch of this request is gone; the mail is kept"
-    if mail.answer == "accepted":
-        return "noted", "an acknowledgement: nothing to do"
-    if mail.answer not in ("issued", "rejected"):
-        return "unrecognised", "the subject is none of the provider's answers; the mail is kept, nothing was done"
+        return UNMATCHED, "the batch of this request is gone; the mail is kept"
+    if (plain := nothing_to_apply(mail.answer)) is not None:
+        return plain
     if batch.state == "requested":
         return STORED, ("the certificate request is not recorded as sent yet; the answer is "
                                              "kept and applied as soon as it is")
     if batch.state != "awaiting_certificates":
-        return "already_applied", f"the batch is {batch.state}; the answer changes nothing"
+        return ALREADY, f"the batch is {batch.state}; the answer changes nothing"
     batch.updated_at = now
     if mail.answer == "rejected":
         batch.state, batch.failure = "failed", f"the provider rejected the request: {mail.body.strip()}"
         events.emit(session, enrollment, "users_failed", batch=batch.id, error=batch.failure, rule="MED-ONB-02")
-        return "applied", "the certificate request was rejected; the batch failed (MED-ONB-02)"
+        return APPLIED, "the certificate request was rejected; the batch failed (MED-ONB-02)"
     batch.state, batch.certificates_issued_at = "certificates_issued", now
     outbox.enqueue(session, partner_id=batch.partner_id, provider=enrollment.provider, kind=ADD,
                    payload={"batch_id": batch.id, "subscriber": enrollment.account, "users": batch.users},
                    enrollment_id=enrollment.id, customer_id=enrollment.customer_id)
     events.emit(session, enrollment, "certificates_issued", batch=batch.id, source="e-mail")
-    return "applied", "the certificates are issued; adding the users is queued (MED-ONB-04)"
+    return APPLIED, "the certificates are issued; adding the users is queued (MED-ONB-04)"
 
 
 # --- the worker's record (hub/onboarding/steps.py runs the calls) -----------------------------------------------
@@ -159,7 +153,7 @@ async def step_succeeded(session: AsyncSession, operation: Operation, result: An
         for mail in await session.scalars(select(InboundMessage).where(  # the answers that came first apply now
                 InboundMessage.operation_id == operation.id, InboundMessage.outcome == STORED).order_by(InboundMessage.id)):
             mail.outcome, _ = await apply_mail(session, operation, mail, now)
-            mail.applied_at = now if mail.outcome == "applied" else None
+            mail.applied_at = now if mail.outcome == APPLIED else None
     elif operation.kind == ADD and batch.state == "certificates_issued":
         batch.state, batch.added_at = "added", now
         events.emit(session, enrollment, "users_added", batch=batch.id, users=[u["email"] for u in batch.users])

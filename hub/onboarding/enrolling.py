@@ -76,10 +76,7 @@ def check(customer: Customer, partner: Partner, data: EnrollmentCreate, catalog:
     if gap:
         raise InvalidField("provider", gap[0], rule=gap[1][0] if gap[1] else None)
     check_users(data.users, customer.country, profile.requires_certificate)
-    own_tariff = next(iter(catalog.tariffs_of("partner")), None) if customer.own else None
-    if own_tariff is not None and own_tariff.channels is not None and len(data.users) > own_tariff.channels:
-        raise InvalidField("users", f"{own_tariff.label!r} has {own_tariff.channels} secure channels: at most "
-                           f"{own_tariff.channels} partner users unless more are bought", rule=own_tariff.term_rule)
+    check_channels(catalog, customer, len(data.users))
     if profile.max_trial_users and len(data.users) > profile.max_trial_users:
         raise InvalidField("users", f"a trial has at most {profile.max_trial_users} users", rule=profile.trial_rule)
     if data.tariff is not None:
@@ -114,6 +111,15 @@ def check_users(users: list[Any], country: str, certificates: bool) -> None:
                 User(u.name, u.email, u.phone) for u in users)), "check@hub.local", "<check@hub.local>")
         except UnsafeMailValue as exc:
             raise InvalidField(exc.field, exc.message, rule="MED-ONB-02") from None
+
+
+def check_channels(catalog: Catalog, customer: Customer, users: int) -> None:
+    """MED-ONB-10: the partner's own organisation has as many named users as its partner tariff has secure
+    channels (the tariff's ``channels``), unless more are bought."""
+    own_tariff = next(iter(catalog.tariffs_of("partner")), None) if customer.own else None
+    if own_tariff is not None and own_tariff.channels is not None and users > own_tariff.channels:
+        raise InvalidField("users", f"{own_tariff.label!r} has {own_tariff.channels} secure channels: at most "
+                           f"{own_tariff.channels} partner users unless more are bought", rule=own_tariff.term_rule)
 
 
 def _own_standing(partner: Partner, provider: str) -> Any:

@@ -22,12 +22,9 @@ from hub.core.tenancy import owned_row
 from hub.onboarding import batches, views
 from hub.onboarding.enrolling import enqueue_step
 from hub.onboarding.schemas import EnrollmentOut, InboundMail, InboundResult
-from hub.onboarding.states import locked, record_failure, utc
+from hub.onboarding.states import (ALREADY, APPLIED, NOT_APPLICABLE, STORED, UNMATCHED, locked,
+                                   nothing_to_apply, record_failure, utc)
 
-# what POST /api/v1/inbound/mail did with an answer (README, "Onboarding"); the mail is stored in every case
-APPLIED, STORED, ALREADY, NOT_APPLICABLE, NOTED, UNRECOGNISED, UNMATCHED = (
-    "applied", "stored_until_request_sent", "already_applied", "not_applicable", "noted", "unrecognised", "unmatched")
-MAIL_OUTCOMES = (APPLIED, STORED, ALREADY, NOT_APPLICABLE, NOTED, UNRECOGNISED, UNMATCHED)
 
 
 async def receive(session: AsyncSession, caller: Caller, mail: InboundMail, now: datetime) -> InboundResult:
@@ -66,12 +63,9 @@ async def apply_mail(session: AsyncSession, enrollment: Enrollment, operation: O
     record of the request."""
     answer, state = mail.answer, enrollment.state
     rejection = f"the provider rejected the request: {mail.body.strip()}"
-    if answer is None:
-        mail.outcome = UNRECOGNISED
-        return "the subject is none of the provider's answers; the mail is kept, nothing was done"
-    if answer == "accepted":
-        mail.outcome = NOTED
-        return "an acknowledgement: nothing to do"
+    if (plain := nothing_to_apply(answer)) is not None:
+        mail.outcome, detail = plain
+        return detail
     if operation.kind == mailbox.MAIL:  # an answer to a request about a running customer: reported, state kept
         if answer != "rejected":
             mail.outcome = NOT_APPLICABLE

@@ -31,10 +31,10 @@ from hub.core.clock import Clock
 from hub.core.db.models import Enrollment, Operation
 from hub.onboarding import batches, enrolling, inbound, operators, trials, views
 from hub.onboarding.batches import BatchOut, UsersAdd
-from hub.onboarding.inbound import MAIL_OUTCOMES
 from hub.core.schemas import OperationOut
 from hub.onboarding.schemas import EnrollmentCreate, EnrollmentOut, EnrollmentPage, InboundMail, InboundResult
-from hub.onboarding.states import ACCESS_OBJECT, ENDED, POLL, STEP_OPERATION, STEP_STATE, TRIAL_ENDING_DAYS, locked
+from hub.onboarding.states import (ACCESS_OBJECT, ENDED, MAIL_OUTCOMES, POLL, STEP_OPERATION, STEP_STATE, TRIAL_ENDING_DAYS,
+                                   locked)
 
 __all__ = ["ACCESS_OBJECT", "ENDED", "MAIL_OUTCOMES", "POLL", "STEP_OPERATION", "STEP_STATE", "TRIAL_ENDING_DAYS",
            "Onboarding"]

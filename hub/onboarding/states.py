@@ -25,6 +25,19 @@ POLL = "poll_access"
 ACCESS_OBJECT = {"invite": "invitation", "trial_request": "trial request"}  # what the access step makes there
 ENDED = ("failed", "cancelled", "expired")  # states after which the customer may be enrolled there again
 TRIAL_ENDING_DAYS = 3
+# what POST /api/v1/inbound/mail did with an answer (README, "Onboarding"); the mail is stored in every case
+APPLIED, STORED, ALREADY, NOT_APPLICABLE, NOTED, UNRECOGNISED, UNMATCHED = (
+    "applied", "stored_until_request_sent", "already_applied", "not_applicable", "noted", "unrecognised", "unmatched")
+MAIL_OUTCOMES = (APPLIED, STORED, ALREADY, NOT_APPLICABLE, NOTED, UNRECOGNISED, UNMATCHED)
+
+
+def nothing_to_apply(answer: str | None) -> tuple[str, str] | None:
+    """(outcome, what was done) of an answer that changes nothing whatever it answers, or None."""
+    if answer is None:
+        return UNRECOGNISED, "the subject is none of the provider's answers; the mail is kept, nothing was done"
+    if answer == "accepted":
+        return NOTED, "an acknowledgement: nothing to do"
+    return None
 
 
 def iso(value: date | datetime | None) -> str | None:

@@ -65,12 +65,12 @@ class OnboardingSteps:
 
     async def add_users(self, operation: Operation) -> Outcome:
         """Further users of a subscriber, after their certificates (MED-ONB-02, MED-ONB-04)."""
-        adapter = await self.context.service_manager(operation)
-        present = await adapter.add_users(str(operation.payload["subscriber"]), users_of(operation.payload))
-        missing = [u.email for u in users_of(operation.payload) if u.email.lower() not in {e.lower() for e in present}]
+        adapter, users = await self.context.service_manager(operation), users_of(operation.payload)
+        present = {email.lower() for email in await adapter.add_users(str(operation.payload["subscriber"]), users)}
+        missing = [u.email for u in users if u.email.lower() not in present]
         if missing:
             return Outcome(REJECTED, error=f"the provider did not add {', '.join(missing)}", rule="MED-ONB-04")
-        return Outcome(OK, present)
+        return Outcome(OK, sorted(present))
 
     async def request_access(self, operation: Operation) -> Outcome:
         p = operation.payload

@@ -3,11 +3,11 @@ paid up front, tariffs that come on top of others, ITS transition tariffs, the p
 downgrade, overlaps."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pricing import add_months
+from pricing.periods import whole_months
 from pricing.subscription_rules import downgrade_blocked
 
 from hub.core.db.models import Customer, Subscription
@@ -79,9 +79,7 @@ def own_tariff(customer: Customer, tariff: Any, provider: str, start: date, mont
                                "to a paid tariff instead", rule=rule)
         why = "without a franchise contract"
     elif tariff.contract_term:
-        within = 0  # whole months from the start that end by the contract's end
-        while within < cap and add_months(start, within + 1) - timedelta(days=1) <= contract_end:
-            within += 1
+        within = whole_months(start, contract_end, cap)
         if within == 0:
             raise InvalidField(f"partner.standing.{provider}.franchise_contract_end", f"the franchise contract ends "
                                f"on {contract_end.isoformat()}, before a month from {start.isoformat()}", rule=rule)

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pricing import period_end
+from pricing.periods import whole_months
 from pricing.engines.fresh_price import invoice_due
 from pricing.store_extensions import price_extension
 
@@ -24,6 +24,7 @@ from hub.subscriptions import reading
 from hub.subscriptions.schemas import LIVE, StoreExtensionCreate, SubscriptionOut
 
 KIND = "store_extension"
+MAX_MONTHS = 36  # as StoreExtensionCreate.months
 
 
 async def record(session: AsyncSession, caller: Caller, pricing: PricingService, main_id: str,
@@ -40,9 +41,7 @@ async def record(session: AsyncSession, caller: Caller, pricing: PricingService,
     if not main.start <= start <= main.end:
         raise InvalidField("start", f"{start.isoformat()} is outside the subscription's "
                            f"{main.start.isoformat()}–{main.end.isoformat()}", rule=store.rule)
-    within = 0  # the whole months from the start that end with the subscription at the latest
-    while within < 36 and period_end(start, within + 1) <= main.end:
-        within += 1
+    within = whole_months(start, main.end, MAX_MONTHS)  # it runs with the subscription, not past it
     if within == 0:
         raise InvalidField("start", f"less than a month is left of the subscription (it ends {main.end.isoformat()})",
                            rule=store.rule)

@@ -10,7 +10,8 @@ from typing import Any
 from ...profiles import PROFILES
 
 TRIAL_DAYS = PROFILES["rarus"].trial_days  # RA-ONB-01
-PARTNER_TRIAL_DAYS = PROFILES["rarus"].partner_trial_days or TRIAL_DAYS  # RA-ONB-07
+PARTNER_TRIAL_DAYS = PROFILES["rarus"].partner_trial_days or TRIAL_DAYS  # RA-ONB-07: the partner's own access,
+PARTNER_TRIAL_COMMENT = (PROFILES["rarus"].partner_trial_comment or "").casefold()  # asked for in the comment
 MAX_TRIAL_USERS = PROFILES["rarus"].max_trial_users or 5
 FIRST_ACCOUNT = 10001
 RENEWAL_INVOICE_DAY = 20  # RA-BILL-01: monthly payers get the next invoice on the 20th

@@ -38,6 +38,7 @@ from .records import (
     MAX_TRIAL_USERS,
     QUARTER_STARTS,
     RENEWAL_INVOICE_DAY,
+    PARTNER_TRIAL_COMMENT,
     PARTNER_TRIAL_DAYS,
     TRIAL_DAYS,
     CabinetError,
@@ -158,7 +159,8 @@ class RarusSandboxState:
         self._accounts += 1
         seat_plan = [{"users": request.users, "configurations": request.products, "mode": "alternate"}]
         # RA-ONB-07: the partner's own test access, asked for in the comment, lasts longer
-        days = PARTNER_TRIAL_DAYS if "для партнера" in request.comment.casefold() else TRIAL_DAYS
+        days = PARTNER_TRIAL_DAYS if PARTNER_TRIAL_COMMENT and PARTNER_TRIAL_COMMENT in request.comment.casefold() \
+            else TRIAL_DAYS
         self.clients[login] = Client(login, request.customer, request.via == "partner", "trial",
                                      self.today() + timedelta(days=days - 1), seat_plan, [],
                                      self.monthly(seat_plan, []), partner=request.partner)
