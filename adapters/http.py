@@ -1,7 +1,9 @@
 """One pooled httpx client per provider, behind its circuit breaker and retry policy."""
 from __future__ import annotations
 
+import ssl
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any, TypeVar
 
 import httpx
@@ -16,6 +18,13 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10, 
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+@cache
+def tls() -> ssl.SSLContext:
+    """One verifying TLS context (certifi's roots) for every provider's client: loading the roots takes
+    ≈30 ms, once per client it was most of the hub's start-up after the imports (issue 15)."""
+    return httpx.create_ssl_context()
+
+
 class HttpChannel:
     def __init__(self, provider: str, base_url: str, *, auth: Any = None, headers: dict[str, str] | None = None,
                  timeout: httpx.Timeout = DEFAULT_TIMEOUT, limits: httpx.Limits = DEFAULT_LIMITS,
@@ -28,7 +37,7 @@ class HttpChannel:
         self.settle = settle if settle is not None else 2 * (timeout.read or 10.0) + 1.0
         self.breaker = breaker or CircuitBreaker(provider)
         self.client = httpx.AsyncClient(base_url=base_url, auth=auth, headers=headers, timeout=timeout, limits=limits,
-                                        transport=transport)
+                                        transport=transport, verify=tls())
 
     async def send(self, method: str, url: str, *, mutating: bool = False, **kwargs: Any) -> httpx.Response:
         """One attempt. Transport trouble, 408, 429 and 5xx are Transient; 401/403 Misconfigured.

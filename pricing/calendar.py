@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
 
 @lru_cache(maxsize=8)
 def _calendar(country: str) -> holidays.HolidayBase:
+    import holidays  # with the first date that needs it, not at the hub's start (issue 15)
+
     return holidays.country_holidays(country)
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ru import inn as ru_inn
 
@@ -58,6 +56,8 @@ def check_bin_iin(value: str) -> str:
 
 
 def check_email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email  # with the first e-mail, not at start (issue 15)
+
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
@@ -66,6 +66,8 @@ def check_email(value: str) -> str:
 
 def check_phone(value: str, country: str) -> str:
     """A phone number as E.164 (+79161234567); a number without + is read in the customer's country."""
+    import phonenumbers  # with the first phone number, not at start (issue 15)
+
     ascii_only(value, "a phone number")
     try:
         number = phonenumbers.parse(value, country)

@@ -29,12 +29,16 @@ def _compiled(template: str, part: str) -> re.Pattern[str]:
 
 
 _CLAUSE_PART = "(?:(?!; | — ).)+?"  # a part within one clause
-_CATALOGUE = tuple((_compiled(english, _CLAUSE_PART), _compiled(english, ".+?"), russian)
-                   for english, russian in PHRASES)
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]:
+    """Compiled with the first page that needs it, not at the hub's start (290 patterns; issue 15)."""
+    return tuple((_compiled(english, _CLAUSE_PART), _compiled(english, ".+?"), russian) for english, russian in PHRASES)
 
 
 def _whole(text: str, loose: bool) -> str | None:
-    for strict, anything, words in _CATALOGUE:
+    for strict, anything, words in _catalogue():
         found = (anything if loose else strict).fullmatch(text)
         if found:
             return words.format(**{name: russian(_unquoted(value)) for name, value in found.groupdict().items()})

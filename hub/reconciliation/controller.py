@@ -22,7 +22,7 @@ from hub.reconciliation.fetching import attribution_for, fetch_for, signer
 from hub.reconciliation.payout import PayoutCreate, request_payout
 from hub.reconciliation.schemas import LineOut, LinePage, ReconciliationCreate, ReconciliationOut, Resolution
 from hub.reconciliation.service import Reconciliations
-from hub.reconciliation.statements import MAX_BYTES
+from hub.reconciliation.documents import MAX_BYTES
 
 UPLOAD_LIMIT = MAX_BYTES + 64 * 1024  # the file and its form fields
 

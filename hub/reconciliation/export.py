@@ -6,14 +6,14 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from hub.core.russian import russian
 from hub.core.spreadsheet import FORMULA_START, to_csv, to_xlsx_book
-from hub.reconciliation.matching import CATEGORIES
-from hub.reconciliation.schemas import LineOut, ReconciliationOut
+from hub.reconciliation.schemas import CATEGORIES, LineOut, ReconciliationOut
+
+if TYPE_CHECKING:
+    import polars as pl
 
 COLUMNS = ("number", "line", "category", "reason", "rule", "subscription", "reference", "month", "expected", "billed",
            "expected_retail", "billed_retail", "expected_discount", "billed_discount", "resolution", "resolution_comment")
@@ -45,6 +45,8 @@ def csv(lines: list[LineOut]) -> bytes:
 def csv_frame(lines: pl.DataFrame) -> bytes:
     """The lines of a run straight from the matching's table, column-wise: the same dialect and the same
     formula quoting as hub/core/spreadsheet.py, for a book too large to go through rows."""
+    import polars as pl
+
     starts = "^[" + "".join(re.escape(c) for c in sorted(FORMULA_START)) + "]"
     quoted = [pl.when(pl.col(c).str.contains(starts)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
               for c, kind in lines.schema.items() if kind == pl.String]

@@ -14,10 +14,9 @@ from datetime import date
 
 import polars as pl
 
+from hub.reconciliation.schemas import CATEGORIES
 from hub.reconciliation.statements import MONEY
 
-CATEGORIES = ("matched", "amount_mismatch", "missing_in_statement", "unexpected_in_statement", "duplicate",
-              "fee_rate_mismatch", "not_attributed", "month_not_paid")
 LINES = {"line": pl.UInt32, "category": pl.String, "reason": pl.String, "rule": pl.String,
          "subscription_id": pl.String, "reference": pl.String, "month": pl.String, "expected": MONEY,
          "billed": MONEY, "expected_retail": MONEY, "billed_retail": MONEY, "expected_discount": pl.String,

@@ -13,6 +13,9 @@ from providers import ProviderName
 from hub.core.paging import Page
 from hub.core.schemas import Input
 
+CATEGORIES = ("matched", "amount_mismatch", "missing_in_statement", "unexpected_in_statement", "duplicate",
+              "fee_rate_mismatch", "not_attributed", "month_not_paid")  # what a line of a run can be
+
 
 class ReconciliationCreate(Input):
     """Without a file the hub fetches the document from the provider (multipart: the same fields and ``file``)."""

@@ -9,39 +9,30 @@ Decimal with at most two decimals, never float.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 from python_calamine import CalamineError, CalamineWorkbook
 
 from hub.core.exceptions import InvalidField
+from hub.reconciliation.documents import AGENT_REPORT, MAX_BYTES, STATEMENT, Layout
 
-MAX_BYTES = 20 * 1024 * 1024  # a month of a large partner's book is a few MB
 MONEY = pl.Decimal(14, 2)
 MAX_TEXT = 200  # the longest text a line keeps (a subscription number, a login, a tariff's name)
 _AMOUNT = r"^-?\d{1,12}(\.\d{1,2})?$"
 _XLSX_MAGIC = b"PK\x03\x04"
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What a document is called and the columns it must have, each a kind: text, int, money, date, month."""
-
-    name: str
-    columns: dict[str, str]
-
-
-STATEMENT = Layout("statement", {"subscription": "text", "subscriber": "text", "tariff": "text",
-                                 "period_start": "date", "period_end": "date", "retail": "money",
-                                 "discount_percent": "int", "amount": "money"})
-AGENT_REPORT = Layout("agent report", {"report_date": "date", "login": "text", "month": "month",
-                                       "amount_paid": "money", "fee": "money"})
+__all__ = ["AGENT_REPORT", "MAX_BYTES", "MONEY", "STATEMENT", "BadFile", "Layout", "empty", "read"]
 
 
 class BadFile(InvalidField):
     def __init__(self, message: str) -> None:
         super().__init__("file", message)
+
+
+def empty(layout: Layout) -> pl.DataFrame:
+    """No document: the table ``read`` would give for one with a header and no lines."""
+    kinds = {"text": pl.String, "int": pl.Int32, "money": MONEY, "date": pl.Date, "month": pl.String}
+    return pl.DataFrame(schema={"line": pl.UInt32, **{c: kinds[k] for c, k in layout.columns.items()}})
 
 
 def read(data: bytes, layout: Layout, max_bytes: int | None = MAX_BYTES) -> pl.DataFrame:

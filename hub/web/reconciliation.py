@@ -22,8 +22,7 @@ from hub.core.spreadsheet import XLSX_MEDIA, attachment
 from hub.reconciliation import export
 from hub.reconciliation.controller import UPLOAD_LIMIT, upload_name
 from hub.reconciliation.fetching import attribution_for, fetch_for, signer
-from hub.reconciliation.matching import CATEGORIES
-from hub.reconciliation.schemas import Resolution
+from hub.reconciliation.schemas import CATEGORIES, Resolution
 from hub.reconciliation.service import Reconciliations
 from hub.web.auth import require, web_caller
 from hub.web.pages import page, refusal_text, write

@@ -1,0 +1,60 @@
+"""Issue 15, cold start: what the hub's start and a request that does not need them must not import.
+
+Each of these cost tens of milliseconds to import (polars ≈0.3 s); they load with the first request that uses
+them. Measured by `make bench-start` (bench/cold_start.py); here only the behaviour: a fresh interpreter builds
+the app and starts it (schema current, no worker) without them. A timing assertion would be noise."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("polars", "openpyxl", "holidays", "email_validator", "phonenumbers", "alembic", "mako", "duckdb")
+
+PROBE = """
+import asyncio, json, sys
+from hub.app import create_app
+from hub.core.settings import Settings
+
+async def main():
+    app = create_app(Settings.from_env())
+    async with app.lifespan():  # the start a restart runs: the schema is current
+        pass
+    return app
+
+asyncio.run(main())
+print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)))
+"""
+
+
+def run_probe(env: dict[str, str]) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY)], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def environment(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    env = dict(os.environ, HUB_DATA_DIR=str(tmp_path), HUB_WORKER="0")
+    env.pop("HUB_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "hub.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
+    return env
+
+
+def test_a_restart_imports_none_of_the_heavy_libraries(environment: dict[str, str]) -> None:
+    assert run_probe(environment) == []
+
+
+def test_a_reconciliation_still_finds_its_columnar_engine() -> None:
+    """The lazy import is not a missing one: the run's modules load polars when they are used."""
+    from hub.reconciliation import statements
+    from hub.reconciliation.documents import STATEMENT
+
+    table = statements.empty(STATEMENT)
+    assert table.height == 0 and "line" in table.columns
