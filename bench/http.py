@@ -6,6 +6,9 @@ each round, one right after the other:
 
 - throughput (wrk, 32 connections): GET /health, POST /api/v1/quotes (the README's quote, authenticated),
   POST /api/v1/customers (a new customer each request);
+- the same with a quote the process has not answered before on each request (the second seat line's users run
+  through 1…10000, more than the answers kept): the whole way, checks, decoding and engines — what the repeated
+  quote skips once its answer is kept (hub/quotes/known.py);
 - p99 latency at half of the quote's throughput (hey at a fixed rate): the quote, and /health at that rate.
 
 It prints each round, then min / median / max of each ratio; the last line is `quotes/health: X` (median).
@@ -47,6 +50,15 @@ wrk.method = "POST"
 wrk.body = [[{body}]]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {key}"
+"""
+NEW_QUOTE_SCRIPT = """
+local n = 0
+function request()
+  n = n % 10000 + 1
+  local body = [[{head}]] .. n .. [[{tail}]]
+  return wrk.format("POST", "/api/v1/quotes",
+    {{["Content-Type"] = "application/json", ["Authorization"] = "Bearer {key}"}}, body)
+end
 """
 CUSTOMER_SCRIPT = """
 local n = 0
@@ -150,19 +162,24 @@ def main() -> int:
             "content-type": "application/json", "authorization": f"Bearer {key}"})
         assert check.status_code == 200, check.text
         quote_script = POST_SCRIPT.format(body=body.decode(), key=key)
+        head, tail = body.decode().rsplit('"users":3', 1)  # the second seat line's users vary
+        new_quote_script = NEW_QUOTE_SCRIPT.format(head=head + '"users":', tail=tail, key=key)
         print(f"server on core {server_core}, wrk/hey on core {load_core}; {CONNECTIONS} connections, {SECONDS} s a run")
         for number in range(1, ROUNDS + 1):
             health = wrk(f"{base}/health", None, load_core)
             quotes = wrk(f"{base}/api/v1/quotes", quote_script, load_core)
+            new_quotes = wrk(f"{base}/api/v1/quotes", new_quote_script, load_core)
             customers = wrk(f"{base}/api/v1/customers", CUSTOMER_SCRIPT.format(key=key), load_core)
             half = quotes["rate"] / 2
             quote_p99 = hey_p99(f"{base}/api/v1/quotes", half, load_core, body, key)
             health_p99 = hey_p99(f"{base}/health", half, load_core)
-            row = {"health": health["rate"], "quotes": quotes["rate"], "customers": customers["rate"],
-                   "customers_p99": customers["p99"], "errors": quotes["errors"] + customers["errors"],
+            row = {"health": health["rate"], "quotes": quotes["rate"], "new_quotes": new_quotes["rate"],
+                   "customers": customers["rate"], "customers_p99": customers["p99"],
+                   "errors": quotes["errors"] + new_quotes["errors"] + customers["errors"],
                    "quote_p99_half": quote_p99 or 0.0, "health_p99_half": health_p99 or 0.0}
             rows.append(row)
-            print(f"round {number}: /health {health['rate']:.0f}/s, quotes {quotes['rate']:.0f}/s, customers "
+            print(f"round {number}: /health {health['rate']:.0f}/s, quotes {quotes['rate']:.0f}/s, new quotes "
+                  f"{new_quotes['rate']:.0f}/s, customers "
                   f"{customers['rate']:.0f}/s (p99 {customers['p99'] * 1000:.0f} ms), non-2xx {row['errors']:.0f}; "
                   + (f"at {half:.0f}/s p99 quote {quote_p99 * 1000:.1f} ms, /health {health_p99 * 1000:.1f} ms"
                      if quote_p99 and health_p99 else "half-load p99: hey is not installed (apt-get install hey)"))
@@ -175,6 +192,8 @@ def main() -> int:
         print(f"quote p99 / health p99 at half the quote rate: {spread([r['quote_p99_half'] / r['health_p99_half'] for r in rows])}")
     print(f"customers p99 at {CONNECTIONS} connections (ms): {spread([r['customers_p99'] * 1000 for r in rows])}")
     print(f"customers/health: {spread([r['customers'] / r['health'] for r in rows])}")
+    print(f"new quotes/health (a need not answered before, each request): "
+          f"{spread([r['new_quotes'] / r['health'] for r in rows])}")
     print(f"quotes/health ratios: {spread([r['quotes'] / r['health'] for r in rows])}")
     print(f"quotes/health: {statistics.median([r['quotes'] / r['health'] for r in rows]):.2f}")
     return 0

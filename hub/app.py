@@ -25,6 +25,7 @@ from hub.core.input_guard import MAX_BODY, check_input
 from hub.core.openapi import ProblemResponses
 from hub.core.settings import Settings
 from hub.partners.service import authenticate
+from hub.quotes.known import KnownQuotes
 from hub.routes import ROUTES
 from hub.web.setup import swagger, web
 
@@ -82,7 +83,7 @@ def create_app(
         },
         middleware=[*pages.middleware,
                     authentication(authenticate, settings.rate_limit_per_minute, settings.auth_failures_per_minute,
-                                   pages.paths, settings.key_cache_seconds)],
+                                   pages.paths, settings.key_cache_seconds, KnownQuotes(hub.pricing))],
         exception_handlers={**EXCEPTION_HANDLERS, **pages.exception_handlers},
         csrf_config=pages.csrf,
         stores=pages.stores,

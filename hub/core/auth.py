@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from litestar import Litestar
 from litestar.connection import ASGIConnection
@@ -57,11 +57,20 @@ def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
 Verify = Callable[[AsyncSession, str], Awaitable["Caller | None"]]  # a presented key → its caller, or None
 
 
+class Shortcut(Protocol):
+    """An answer some requests get once their caller is verified and counted, before the route (a quote asked
+    again: hub/quotes/known.py). ``answer`` sends it and returns None, or returns the ``receive`` to go on with."""
+
+    def applies(self, scope: Scope) -> bool: ...
+
+    async def answer(self, scope: Scope, receive: Receive, send: Send, standing: Any) -> Receive | None: ...
+
+
 class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
     def __init__(self, app: ASGIApp, limits: RateLimits, verify: Verify, exclude: list[str] | None = None,
-                 cache: VerifiedKeys | None = None) -> None:
+                 cache: VerifiedKeys | None = None, shortcut: Shortcut | None = None) -> None:
         super().__init__(app, exclude=exclude)
-        self.limits, self.verify, self.cache = limits, verify, cache
+        self.limits, self.verify, self.cache, self.shortcut = limits, verify, cache, shortcut
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_limits(message: Message) -> None:
@@ -71,7 +80,15 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
                 message["headers"] = [*message.get("headers", ()), *verdict.raw_headers()]
             await send(message)
 
-        await super().__call__(scope, receive, send_with_limits)
+        shortcut = self.shortcut
+        if shortcut is None or not shortcut.applies(scope):
+            await super().__call__(scope, receive, send_with_limits)
+            return
+        result = await self.authenticate_request(ASGIConnection(scope))  # as the base class does, then …
+        scope["user"], scope["auth"] = result.user, result.auth
+        rest = await shortcut.answer(scope, receive, send_with_limits, result.user.standing)  # … maybe the answer
+        if rest is not None:
+            await self.app(scope, rest, send_with_limits)
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         failures, keys = self.limits.failures, self.limits.keys
@@ -115,12 +132,14 @@ class ApiKeyAuthentication(AbstractAuthenticationMiddleware):
 
 
 def authentication(verify: Verify, per_key: int, failures_per_address: int,
-                   open_paths: tuple[str, ...] = (), cache_seconds: float = 0.0) -> DefineMiddleware:
+                   open_paths: tuple[str, ...] = (), cache_seconds: float = 0.0,
+                   shortcut: Shortcut | None = None) -> DefineMiddleware:
     """Authentication by ``verify`` (the partners' key check, hub/partners/service.py) with both limits
     (``per_key`` requests, ``failures_per_address`` failures a minute; 0 = off), the verified callers kept
-    ``cache_seconds`` (hub/core/verified_keys.py; 0 = every request reads the database)."""
+    ``cache_seconds`` (hub/core/verified_keys.py; 0 = every request reads the database), and ``shortcut``
+    tried once a caller is verified and counted."""
     return DefineMiddleware(ApiKeyAuthentication, limits=RateLimits(per_key, failures_per_address), verify=verify,
-                            exclude=[*OPEN_PATHS, *open_paths], cache=VerifiedKeys(cache_seconds))
+                            exclude=[*OPEN_PATHS, *open_paths], cache=VerifiedKeys(cache_seconds), shortcut=shortcut)
 
 
 def verified_keys(app: Litestar) -> VerifiedKeys:

@@ -21,7 +21,8 @@ class QuotesController(Controller):
         """Offers ranked by the customer's total price, each with the partner's cost and income.
         The calling partner's stored standing applies; a what-if `partner`, spelled as the stored standing
         (`{"fresh_ru": {"csk": false}}`), changes only the fields it names."""
-        return Response(pricing.quote_json(data, request.user.standing), media_type=MediaType.JSON)  # type: ignore[arg-type]
+        body = await request.body()  # read already: the answer is kept by it too (hub/quotes/known.py)
+        return Response(pricing.quote_json(data, request.user.standing, body), media_type=MediaType.JSON)  # type: ignore[arg-type]
 
 
 class PricesController(Controller):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 
 import msgspec
@@ -37,6 +38,7 @@ class PricingService:
         self.engines = build_engines(catalogs)
         self.clock = clock
         self._answers: OrderedDict[tuple[bytes, bytes, date], bytes] = OrderedDict()
+        self._asked: OrderedDict[tuple[bytes, bytes, date], bytes] = OrderedDict()  # by the request's own bytes
 
     @staticmethod
     def _standing(what_if: StandingWhatIf | None, own: PartnerStanding | None) -> PartnerStanding:
@@ -48,22 +50,27 @@ class PricingService:
     def quote(self, need: QuoteRequest, own: PartnerStanding | None = None) -> QuoteResponse:
         return compare(need, self.engines, self._standing(need.partner, own), self.clock.today())
 
-    def quote_json(self, need: QuoteRequest, own: PartnerStanding | None = None) -> bytes:
+    def quote_json(self, need: QuoteRequest, own: PartnerStanding | None = None, asked: bytes | None = None) -> bytes:
         """``quote`` as the API answers it, encoded. A quote is a pure function of the need, the standing, the
-        day and the catalogs (loaded once per process), so the last answers are kept by those (LRU)."""
+        day and the catalogs (loaded once per process), so the last answers are kept by those (LRU). ``asked``:
+        the request body ``need`` was decoded from, once it passed the input checks — the answer is kept by
+        those bytes too, for ``known_answer``."""
         standing = self._standing(need.partner, own)
         today = self.clock.today()
-        key = (msgspec.json.encode(need), msgspec.json.encode(standing), today)
-        answers = self._answers
-        found = answers.get(key)
-        if found is not None:
-            answers.move_to_end(key)
-            return found
-        encoded = msgspec.json.encode(compare(need, self.engines, standing, today))
-        answers[key] = encoded
-        if len(answers) > QUOTES_KEPT:
-            answers.popitem(last=False)
+        encoded = _kept(self._answers, (msgspec.json.encode(need), msgspec.json.encode(standing), today),
+                        lambda: msgspec.json.encode(compare(need, self.engines, standing, today)))
+        if asked is not None:
+            _kept(self._asked, (asked, _own_key(own), today), lambda: encoded)
         return encoded
+
+    def known_answer(self, asked: bytes, own: PartnerStanding | None) -> bytes | None:
+        """The answer ``quote_json`` gave today to this very body and this caller's standing, if it is kept: the
+        body passed every input check then, and the answer is a pure function of the two (hub/quotes/known.py)."""
+        key = (asked, _own_key(own), self.clock.today())
+        found = self._asked.get(key)
+        if found is not None:
+            self._asked.move_to_end(key)
+        return found
 
     def price(self, request: SubscriptionPriceRequest, own: PartnerStanding | None = None) -> SubscriptionPrice:
         engine = self.engines[request.provider]
@@ -76,3 +83,20 @@ class PricingService:
             return self.catalogs[provider]
         except KeyError:
             raise UnknownProvider(provider) from None
+
+
+def _own_key(own: PartnerStanding | None) -> bytes:
+    return b"" if own is None else msgspec.json.encode(own)
+
+
+def _kept(table: OrderedDict[tuple[bytes, bytes, date], bytes], key: tuple[bytes, bytes, date],
+          make: Callable[[], bytes]) -> bytes:
+    """``table[key]``, made and kept (the ``QUOTES_KEPT`` most recent) when missing."""
+    found = table.get(key)
+    if found is not None:
+        table.move_to_end(key)
+        return found
+    table[key] = made = make()
+    if len(table) > QUOTES_KEPT:
+        table.popitem(last=False)
+    return made
