@@ -2,7 +2,8 @@
 
 SQLite runs in WAL mode with synchronous=NORMAL, every transaction starts with BEGIN IMMEDIATE so
 concurrent writers queue on the lock instead of failing half-way, and a process writes through one
-connection, so its writers wait in the application rather than in SQLite's busy handler; PostgreSQL
+connection, so its writers wait in the application rather than in SQLite's busy handler, and each statement
+is one trip to aiosqlite's thread (hub/core/db/sqlite_driver.py); PostgreSQL
 needs nothing special. The same Alembic migrations serve both.
 """
 from __future__ import annotations
@@ -16,6 +17,8 @@ from functools import cache
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from hub.core.db.sqlite_driver import one_trip_dbapi
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 SQLITE_BUSY_SECONDS = 30
@@ -59,9 +62,10 @@ class Database:
             # not in SQLite's sleep-and-retry busy handler; other processes still meet the busy timeout
             pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": SQLITE_BUSY_SECONDS} \
                 if path and path != ":memory:" else {}  # (in memory SQLAlchemy keeps one connection anyway)
-            self.engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **pool)
+            one_trip = {"module": one_trip_dbapi()} if url.startswith("sqlite+aiosqlite") else {}
+            self.engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **pool, **one_trip)
             _sqlite_setup(self.engine, writer=True)
-            self.read_engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+            self.read_engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **one_trip)
             _sqlite_setup(self.read_engine, writer=False)
         else:
             self.engine = self.read_engine = create_async_engine(url, pool_pre_ping=True)
