@@ -82,6 +82,7 @@ async def run_once(
             if winner is None:
                 raise
             return _replay(winner, print_)
+        await session.flush()  # the action's own writes: a refusal of theirs is not taken for a racer's key below
         body = msgspec.json.encode(result)
         if key is not None:
             session.add(IdempotencyRecord(partner_id=caller.partner_id, key=key, fingerprint=print_,

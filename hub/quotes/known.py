@@ -17,10 +17,10 @@ from typing import Any
 
 from litestar.types import Message, Receive, Scope, Send
 
-from hub.quotes.service import PricingService
+from hub.quotes.service import KNOWN_BODY_BYTES, PricingService
 
 QUOTES_PATH = "/api/v1/quotes"
-MAX_KNOWN_BODY = 16_384  # the answers are kept for small bodies only; a larger one is read by the route
+MAX_KNOWN_BODY = KNOWN_BODY_BYTES  # the answers are kept for small bodies only; a larger one is read by the route
 
 
 class KnownQuotes:

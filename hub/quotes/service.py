@@ -1,6 +1,7 @@
 """Quotes, subscription prices and catalogs: the same calls for the API and the CLI."""
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
@@ -30,6 +31,7 @@ __all__ = ["PricingService", "UnknownProvider"]
 
 
 QUOTES_KEPT = 2048  # encoded quote answers kept per process
+KNOWN_BODY_BYTES = 16_384  # a body is kept for known_answer only up to this size (a larger one is padding)
 
 
 class PricingService:
@@ -38,7 +40,7 @@ class PricingService:
         self.engines = build_engines(catalogs)
         self.clock = clock
         self._answers: OrderedDict[tuple[bytes, bytes, date], bytes] = OrderedDict()
-        self._asked: OrderedDict[tuple[bytes, bytes, date], bytes] = OrderedDict()  # by the request's own bytes
+        self._asked: OrderedDict[tuple[bytes, bytes, date], bytes] = OrderedDict()  # by the request body's SHA-256
 
     @staticmethod
     def _standing(what_if: StandingWhatIf | None, own: PartnerStanding | None) -> PartnerStanding:
@@ -54,19 +56,21 @@ class PricingService:
         """``quote`` as the API answers it, encoded. A quote is a pure function of the need, the standing, the
         day and the catalogs (loaded once per process), so the last answers are kept by those (LRU). ``asked``:
         the request body ``need`` was decoded from, once it passed the input checks — the answer is kept by
-        those bytes too, for ``known_answer``."""
+        those bytes' SHA-256 too, for ``known_answer`` (bodies up to ``KNOWN_BODY_BYTES``)."""
         standing = self._standing(need.partner, own)
         today = self.clock.today()
         encoded = _kept(self._answers, (msgspec.json.encode(need), msgspec.json.encode(standing), today),
                         lambda: msgspec.json.encode(compare(need, self.engines, standing, today)))
-        if asked is not None:
-            _kept(self._asked, (asked, _own_key(own), today), lambda: encoded)
+        if asked is not None and len(asked) <= KNOWN_BODY_BYTES:
+            _kept(self._asked, (hashlib.sha256(asked).digest(), _own_key(own), today), lambda: encoded)
         return encoded
 
     def known_answer(self, asked: bytes, own: PartnerStanding | None) -> bytes | None:
         """The answer ``quote_json`` gave today to this very body and this caller's standing, if it is kept: the
         body passed every input check then, and the answer is a pure function of the two (hub/quotes/known.py)."""
-        key = (asked, _own_key(own), self.clock.today())
+        if len(asked) > KNOWN_BODY_BYTES:
+            return None
+        key = (hashlib.sha256(asked).digest(), _own_key(own), self.clock.today())
         found = self._asked.get(key)
         if found is not None:
             self._asked.move_to_end(key)

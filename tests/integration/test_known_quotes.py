@@ -171,3 +171,38 @@ def test_a_large_body_is_handed_on_unread_past_the_limit():
              [{"type": "http.request", "body": b"", "more_body": False}]
     sent, read = run_answer(known, pieces)
     assert sent == [] and read == pieces
+
+
+def pricing_on(clock):
+    from hub.quotes.service import PricingService
+    from pricing import load_catalogs
+
+    return PricingService(load_catalogs(None), clock)
+
+
+def test_a_known_answer_is_for_its_day_only():
+    from datetime import datetime, timezone
+
+    from hub.core.clock import ControllableClock
+    from pricing import QuoteRequest
+
+    clock = ControllableClock(datetime(2027, 3, 1, 9, tzinfo=timezone.utc))  # it only moves forward
+    pricing = pricing_on(clock)
+    pricing.quote_json(msgspec.json.decode(BODY, type=QuoteRequest), None, BODY)
+    assert pricing.known_answer(BODY, None) is not None
+    clock.advance(24 * 3600)  # another day may price differently (a trial, a deadline): the route prices again
+    assert pricing.known_answer(BODY, None) is None
+
+
+def test_a_padded_body_is_not_kept():
+    """A body past the limit is padding (the route's input checks let whitespace through): keeping it would
+    let one key fill the process's memory with answers nobody can ask for."""
+    from datetime import datetime, timezone
+
+    from hub.core.clock import FixedClock
+    from pricing import QuoteRequest
+
+    pricing = pricing_on(FixedClock(datetime(2026, 12, 4, 9, tzinfo=timezone.utc)))
+    padded = BODY[:-1] + b" " * MAX_KNOWN_BODY + b"}"
+    pricing.quote_json(msgspec.json.decode(padded, type=QuoteRequest), None, padded)
+    assert pricing.known_answer(padded, None) is None and len(pricing._asked) == 0
