@@ -36,8 +36,21 @@ class HttpChannel:
         # wait this long before looking whether it happened, so a retry never races the first request
         self.settle = settle if settle is not None else 2 * (timeout.read or 10.0) + 1.0
         self.breaker = breaker or CircuitBreaker(provider)
-        self.client = httpx.AsyncClient(base_url=base_url, auth=auth, headers=headers, timeout=timeout, limits=limits,
-                                        transport=transport, verify=tls())
+        self._options: dict[str, Any] = {"base_url": base_url, "auth": auth, "headers": headers, "timeout": timeout,
+                                         "limits": limits, "transport": transport}
+        self._client: httpx.AsyncClient | None = None
+
+    def default_header(self, name: str) -> str | None:
+        """A header every request of this channel carries (as configured; the client need not exist yet)."""
+        return httpx.Headers(self._options["headers"] or {}).get(name)
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """Made with the first call to the provider: a hub that never calls one does not load httpcore and the
+        TLS roots at start (issue 15's cold start)."""
+        if self._client is None:
+            self._client = httpx.AsyncClient(**self._options, verify=tls())
+        return self._client
 
     async def send(self, method: str, url: str, *, mutating: bool = False, **kwargs: Any) -> httpx.Response:
         """One attempt. Transport trouble, 408, 429 and 5xx are Transient; 401/403 Misconfigured.
@@ -76,4 +89,5 @@ class HttpChannel:
         return await with_retries(guarded, self.policy, self.sleep)
 
     async def close(self) -> None:
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()

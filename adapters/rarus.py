@@ -41,7 +41,7 @@ class RarusAdapter:
         self.headers = ({"Authorization": f"Bearer {credentials.token}", "X-Partner-Code": credentials.partner_code}
                         if credentials is not None else None)
         self.partner_code = credentials.partner_code if credentials is not None else \
-            channel.client.headers.get("x-partner-code")
+            channel.default_header("x-partner-code")
 
     @property
     def identity(self) -> str:

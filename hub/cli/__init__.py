@@ -32,6 +32,7 @@ Bad input prints the API's problem-details JSON on stderr and exits 2.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 from pricing import CatalogError
@@ -54,7 +55,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, default=1, help="processes serving the one socket (default 1)")
     serve.add_argument("--demo", action="store_true", help="a controllable clock (POST /_control/clock), as HUB_CLOCK=controllable")
-    serve.set_defaults(run=running.serve)
+    serve.set_defaults(run=running.serve, serves=True)
     up = commands.add_parser("up", help="start the provider sandboxes and the HTTP API")
     up.add_argument("--host")
     up.add_argument("--port", type=int)
@@ -65,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--free-ports", action="store_true", help="any free ports for the sandboxes instead of the 81xx ones")
     up.add_argument("--demo", action="store_true",
                     help="a controllable clock: POST /_control/clock moves the hub and the sandboxes forward together")
-    up.set_defaults(run=running.up)
+    up.set_defaults(run=running.up, serves=True)
     sandboxes = commands.add_parser("sandboxes", help="start the provider sandboxes on loopback ports")
     sandboxes.add_argument("--sandbox-host", default="127.0.0.1")
     sandboxes.add_argument("--catalog-dir")
@@ -141,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if not getattr(args, "serves", False):
+        gc.enable()  # hub/cli/launch.py held it while importing; a server turns it on once its app is built
     try:
         return args.run(args)
     except CatalogError as exc:

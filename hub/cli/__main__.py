@@ -1,6 +1,6 @@
 """`python -m hub.cli`: the ``hub`` command."""
 import sys
 
-from hub.cli import main
+from hub.cli.launch import main
 
 sys.exit(main())

@@ -50,13 +50,26 @@ def run_api(settings: Settings, workers: int = 1) -> int:
             return 2
         asyncio.run(_upgraded(settings))  # once, here: N processes would race creating an empty schema
         os.environ.update(settings_env(settings))
+        collecting_from_now()
         uvicorn.run("hub.app:from_environment", factory=True, host=settings.host, port=settings.port,
                     workers=workers, **server_options())
         return 0
     from hub.app import create_app
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, **server_options())
+    app = create_app(settings)
+    collecting_from_now()
+    uvicorn.run(app, host=settings.host, port=settings.port, **server_options())
     return 0
+
+
+def collecting_from_now() -> None:
+    """The garbage collector on again (hub/cli/launch.py holds it through the imports and the app's build: a
+    tenth of the cold start), with what exists now — modules, the app — kept out of its rounds (gc.freeze)."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 async def _upgraded(settings: Settings) -> None:

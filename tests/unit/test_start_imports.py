@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("polars", "openpyxl", "holidays", "email_validator", "phonenumbers", "alembic", "mako", "duckdb")
+HEAVY = ("polars", "openpyxl", "holidays", "email_validator", "phonenumbers", "alembic", "mako", "duckdb",
+         "httpcore")  # httpcore: the providers' clients are made with their first call
 
 PROBE = """
 import asyncio, json, sys
@@ -58,3 +59,43 @@ def test_a_reconciliation_still_finds_its_columnar_engine() -> None:
 
     table = statements.empty(STATEMENT)
     assert table.height == 0 and "line" in table.columns
+
+
+def test_a_server_collects_garbage_again_once_its_app_is_built():
+    """hub/cli/launch.py holds the collector through the imports; the server turns it on before serving."""
+    import gc
+
+    from hub.cli.running import collecting_from_now
+
+    gc.disable()
+    try:
+        collecting_from_now()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_the_command_line_entry_holds_the_collector_only_while_it_imports(tmp_path: Path):
+    import os
+
+    probe = """
+import gc, sys
+import hub.cli
+from hub.cli import launch
+real = hub.cli.main
+def watched():
+    print("importing: collecting", gc.isenabled())
+    code = real()
+    print("after the command: collecting", gc.isenabled())
+    return code
+hub.cli.main = watched
+sys.argv = ["hub", "partner", "list", "--json"]
+sys.exit(launch.main())
+"""
+    env = dict(os.environ, HUB_DATA_DIR=str(tmp_path))
+    env.pop("HUB_DATABASE_URL", None)
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "importing: collecting False" and lines[-1] == "after the command: collecting True", lines
