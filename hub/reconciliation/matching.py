@@ -33,9 +33,17 @@ def _note(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.is_not_null()).then(pl.lit("; ") + expr).otherwise(pl.lit(""))
 
 
-def _occurrences(document: pl.DataFrame, keys: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    ranked = document.with_columns(pl.col("line").rank("ordinal").over(keys).alias("occurrence"),
-                                   pl.col("line").min().over(keys).alias("first_line"))
+def _occurrences(document: pl.DataFrame, keys: list[str], ledger: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The line of each key that answers the hub's expectation, and the others (billed again). Of several
+    lines with one key, the one billing exactly what the hub expected is that line wherever it stands in the
+    document; without one, the first. So the order of the lines never decides what is disputed."""
+    expected = ledger.select(*keys, pl.col("expected").alias("_expected")).unique(subset=keys, keep="first")
+    ranked = document.join(expected, on=keys, how="left") \
+        .with_columns((pl.col("billed") == pl.col("_expected")).fill_null(False).alias("_exact")) \
+        .sort([*keys, "_exact", "line"], descending=[*([False] * len(keys)), True, False], nulls_last=True) \
+        .with_columns((pl.int_range(pl.len()).over(keys) + 1).alias("occurrence"),
+                      pl.col("line").first().over(keys).alias("first_line")) \
+        .drop("_expected", "_exact").sort("line")
     return ranked.filter(pl.col("occurrence") == 1), ranked.filter(pl.col("occurrence") > 1)
 
 
@@ -56,7 +64,7 @@ def statement(ledger: pl.DataFrame, table: pl.DataFrame, month: str, today: date
         pl.col("period_start").alias("billed_start"), pl.col("period_end").alias("billed_end"),
         pl.col("retail").alias("billed_retail"), pl.col("discount_percent").alias("billed_discount_n"),
         pl.col("amount").alias("billed"))
-    firsts, again = _occurrences(document, ["reference"])
+    firsts, again = _occurrences(document, ["reference"], ledger)
     ledger = ledger.rename({"expected_discount": "expected_discount_n"})
     joined = ledger.join(firsts, on="reference", how="full", coalesce=True)
     joined = joined.join(_causes(joined, cause), on=["expected_discount_n", "billed_discount_n", "rule"], how="left")
@@ -126,7 +134,7 @@ def agent_report(ledger: pl.DataFrame, report: pl.DataFrame, not_attributed: Col
     ``months``: the quarter's, to tell a line of another period from a client the hub does not know."""
     document = report.select("line", pl.col("login").alias("reference"), "month",
                              pl.col("amount_paid").alias("billed_retail"), pl.col("fee").alias("billed"))
-    firsts, again = _occurrences(document, ["reference", "month"])
+    firsts, again = _occurrences(document, ["reference", "month"], ledger)
     joined = ledger.join(firsts, on=["reference", "month"], how="full", coalesce=True)
     known, billed = pl.col("subscription_id").is_not_null(), pl.col("line").is_not_null()
     outsider = pl.col("reference").is_in(list(not_attributed))

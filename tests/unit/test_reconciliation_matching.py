@@ -43,6 +43,20 @@ def test_each_statement_line_lands_in_exactly_one_category_fr_price_02():
     assert sums["dispute"] == D("15460.80") - D("13528.20") + D("19326.00") * 2  # excess, duplicate, unexpected
 
 
+@pytest.mark.parametrize("wrong_first", [True, False])
+def test_the_line_billing_what_was_expected_is_matched_wherever_it_stands_fr_price_02(wrong_first):
+    """Two lines for one subscription, one right and one at 60%: the right one is matched and the other is the
+    duplicate to dispute (15460.80) — in either order. Before, the first line was taken, so the wrong one
+    first made the right one the duplicate and asked to dispute 19326.00 of a 15460.80 overbilling."""
+    expected = pl.DataFrame([expectation("1", 50, "19326.00")], schema=ledger.STATEMENT_LEDGER)
+    right, wrong = "1;48;ПРОФ;2027-01-01;2027-12-31;38652.00;50;19326.00\n", "1;48;ПРОФ;2027-01-01;2027-12-31;38652.00;60;15460.80\n"
+    statement = read((HEADER + (wrong + right if wrong_first else right + wrong)).encode(), STATEMENT)
+    lines = matching.statement(expected, statement, "2027-01", date(2027, 1, 10), discount_cause(CATALOGS["fresh_ru"]))
+    got = {r["category"]: r["billed"] for r in lines.to_dicts()}
+    assert got == {"matched": D("19326.00"), "duplicate": D("15460.80")}
+    assert totals(lines, expected, pays_partner=False)["dispute"] == D("15460.80")
+
+
 @pytest.mark.parametrize(("expected", "billed", "says"), [
     (65, 50, "the raised discount (FR-DISC-04) was not applied"),
     (50, 20, "without ЦСК status (FR-DISC-01)"),
