@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from providers import PROFILES, missing_card_fields
 
 from hub.core.caller import Caller
-from hub.core.clock import utcnow
-from hub.core.db.models import Customer, Partner, new_id
+from hub.core.db.models import Customer, Partner
 from hub.core.exceptions import Conflict, InvalidField
 from hub.core.identifiers import check_bin_iin, check_email, check_inn, check_kpp, check_phone
 from hub.customers.schemas import Accounts, CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate, ItsContract
@@ -103,10 +102,9 @@ async def create(session: AsyncSession, caller: Caller, data: CustomerCreate) ->
     card = validated(msgspec.structs.asdict(data))
     if card["own"]:
         await one_own(session, caller)
-    now = utcnow()  # the columns' defaults, given here: the card is answered without a flush of its own
-    row = Customer(id=new_id(), partner_id=caller.partner_id, legal_name_folded=card["legal_name"].casefold(),
-                   version=1, created_at=now, updated_at=now, **_columns(card))
+    row = Customer(partner_id=caller.partner_id, legal_name_folded=card["legal_name"].casefold(), **_columns(card))
     session.add(row)
+    await session.flush()
     out = customer_out(row)
     audit.record(session, caller, "customer", row.id, "create", after=out)
     return out
