@@ -41,8 +41,28 @@ def _whole(text: str, loose: bool) -> str | None:
     for strict, anything, words in _catalogue():
         found = (anything if loose else strict).fullmatch(text)
         if found:
-            return words.format(**{name: russian(_unquoted(value)) for name, value in found.groupdict().items()})
+            return words.format(**{name: _part(value) for name, value in found.groupdict().items()})
     return None
+
+
+_AMOUNT = re.compile(r"(?<![\d.,])-?\d+\.\d{2}(?![\d.])")
+_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _part(value: str) -> object:
+    """A template's part in Russian: words by the catalogue; amounts and days, where the part has no words, as
+    a Russian reader writes them (15 460,80; 07.12.2026) — the API's 15460.80 and 2026-12-07 stay the API's."""
+    if _LATIN.search(value):
+        return russian(_unquoted(value))
+    return _DAY.sub(r"\3.\2.\1", _AMOUNT.sub(_amount, value))
+
+
+def _amount(found: re.Match[str]) -> str:
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    return format_decimal(Decimal(found[0]), format="#,##0.00", locale="ru_RU")
 
 
 def _unquoted(value: str) -> str:

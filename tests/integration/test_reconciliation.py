@@ -146,7 +146,7 @@ async def test_an_uploaded_statement_finds_a_subscription_the_hub_did_not_sell(d
         billed = rows[0].index("По документу")
         assert rows[1][billed] == 19326.0  # a number cell, not text
         reason = rows[1][rows[0].index("Почему")]
-        assert reason.startswith("выставлено 19326.00 за подписку 999") and untranslated(reason) == []
+        assert reason.startswith("выставлено 19\u00a0326,00 за подписку 999") and untranslated(reason) == []
         assert rows[1][rows[0].index("Категория")] == "лишнее в документе"
 
         resolved = await live.client.post(f"/api/v1/reconciliations/{run['id']}/lines/{unexpected['number']}/resolution",

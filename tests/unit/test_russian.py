@@ -43,8 +43,10 @@ def test_the_catalogue_translates_templates_terms_and_clauses():
     assert russian("102 ПРОФ, 12 mo.") == "102 ПРОФ, 12 мес."
     assert russian("not on the statement of 2026-12: expected 100.00 for 102 ПРОФ — it fell due 2026-12-05; "
                    "ask the provider why it is not billed") == \
-        "нет в выписке за 2026-12: ожидалось 100.00 за «102 ПРОФ» — срок наступил 2026-12-05; " \
-        "спросите провайдера, почему он не выставлен"
+        "нет в выписке за 2026-12: ожидалось 100,00 за «102 ПРОФ» — срок наступил 05.12.2026; " \
+        "спросите провайдера, почему он не выставлен"  # amounts and days as a Russian reader writes them
+    assert russian("not on the statement of 2026-12: expected 19326.00 for 102 ПРОФ — it fell due 2026-12-05; "
+                   "ask the provider why it is not billed").startswith("нет в выписке за 2026-12: ожидалось 19\u00a0326,00")
     assert russian("something the catalogue does not know") == "something the catalogue does not know"
     assert russian(None) is None and russian("38 652,00 ₽") == "38 652,00 ₽"
 
