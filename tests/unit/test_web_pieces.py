@@ -79,3 +79,18 @@ def test_the_dashboard_counts_the_subscriptions_running_today_with_price_and_inc
                      "income": Decimal("55000.00")},
                     {"provider": "fresh_ru", "currency": "RUB", "count": 2, "price": Decimal("41873.00"),
                      "income": Decimal("27217.45")}]
+
+
+def test_every_event_the_services_record_has_its_russian_label():
+    """The customer card lists the customer's events by their Russian labels (customer_labels.html): an event
+    kind without one showed as English (subscription_active, found by a field test)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "hub"
+    recorded = {kind for path in root.rglob("*.py")
+                for kind in re.findall(r'(?:emit|_event)\(\w+, [\w.]+, "([a-z_]+)"', path.read_text(encoding="utf-8"))}
+    labels = (root / "web" / "templates" / "customer_labels.html").read_text(encoding="utf-8")
+    events = labels[labels.index("{% set EVENTS"):]
+    events = events[:events.index("%}")]
+    assert recorded and sorted(k for k in recorded if f'"{k}":' not in events) == []
