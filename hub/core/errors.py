@@ -51,13 +51,25 @@ def on_unknown_provider(_: Request, exc: UnknownProvider) -> Response:
     return _respond(problem(404, "Not found", f"no provider {exc.args[0]!r}; known: {', '.join(PROFILES)}"))
 
 
-def on_http(_: Request, exc: HTTPException) -> Response:
-    """Litestar's own answers too (unknown route, 405 with its Allow header, 413 request too large)."""
+def on_http(request: Request, exc: HTTPException) -> Response:
+    """Litestar's own answers too (unknown route, 405 with its Allow header, 413 request too large — naming
+    the operation's limit)."""
     try:
         title = HTTPStatus(exc.status_code).phrase
     except ValueError:
         title = "Error"
-    return _respond(problem(exc.status_code, title, str(exc.detail)), dict(exc.headers or {}) or None)
+    detail = str(exc.detail)
+    if exc.status_code == 413:
+        limit = _body_limit(request)
+        detail = f"the body is larger than this operation takes ({limit:,} bytes)" if limit else detail
+    return _respond(problem(exc.status_code, title, detail), dict(exc.headers or {}) or None)
+
+
+def _body_limit(request: Request) -> int | None:
+    try:
+        return request.route_handler.resolve_request_max_body_size()
+    except Exception:  # no route resolved: the answer stays Litestar's
+        return None
 
 
 def on_not_found(_: Request, exc: NotFoundException) -> Response:

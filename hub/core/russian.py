@@ -110,7 +110,7 @@ def russian(text: object) -> object:
 
 
 _NOT_WORDS = re.compile(r"[\w.+-]+@[\w.-]+|/api\S*|\w+[._*]\w*[\w.*]*|\b[A-Z][A-Z0-9]+\b|"
-                        r"\b(?:ru|kz|hub|partner|credentials|ITSaaS)\b")
+                        r"\b(?:ru|kz|hub|partner|credentials|ITSaaS|Excel)\b")
 
 
 def _bare(text: str) -> str:

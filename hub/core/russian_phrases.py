@@ -3,6 +3,8 @@ Russian. Add a phrase here when a service or an engine says something new (tests
 from __future__ import annotations
 
 TERMS = {
+    "a comma": "запятой",
+    "a tab": "табуляцией",
     "Russia (region ru)": "из России",
     "Kazakhstan (region kz)": "из Казахстана",
     "the partner status «1С:Центр компетенции по медицине»": "статус партнёра «1С:Центр компетенции по медицине»",
@@ -210,6 +212,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("line {line}, column {column}: {what}", "строка {line}, столбец {column}: {what}"),
     ("line 1: the {layout} lacks the column(s) {columns} (expected: {expected})",
      "строка 1: в документе «{layout}» нет столбцов {columns} (нужны: {expected})"),
+    ("line 1: the {layout}'s columns are separated by {separator}; the hub reads ';' (Excel's «CSV (разделители — точка с запятой)»)",
+     "строка 1: в документе «{layout}» столбцы разделены {separator}, а хаб читает «;» (в Excel — «CSV (разделители — точка с запятой)»)"),
     ("line {line}: the {layout} is not UTF-8 text", "строка {line}: документ «{layout}» — не текст в UTF-8"),
     ("the {layout} is empty", "документ «{layout}» пуст"),
     ("the {layout} is {size} bytes; at most {limit}", "документ «{layout}» — {size} байт; допускается не больше {limit}"),

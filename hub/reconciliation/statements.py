@@ -43,6 +43,9 @@ def read(data: bytes, layout: Layout, max_bytes: int | None = MAX_BYTES) -> pl.D
         raise BadFile(f"the {layout.name} is {len(data)} bytes; at most {max_bytes}")
     raw = _xlsx(data, layout) if data.startswith(_XLSX_MAGIC) else _csv(data, layout)
     missing = [c for c in layout.columns if c not in raw.columns]
+    if missing and len(raw.columns) == 1 and (other := next((c for c in ",\t" if c in raw.columns[0]), None)):
+        raise BadFile(f"line 1: the {layout.name}'s columns are separated by {'a tab' if other == chr(9) else 'a comma'}; "
+                      f"the hub reads ';' (Excel's «CSV (разделители — точка с запятой)»)")
     if missing:
         raise BadFile(f"line 1: the {layout.name} lacks the column(s) {', '.join(missing)} "
                       f"(expected: {', '.join(layout.columns)})")

@@ -122,4 +122,4 @@ def test_litestars_own_errors_are_problems(api):
                       headers={**a.headers, "content-type": "application/json"})
     assert big.status_code == 413 and big.headers["content-type"] == PROBLEM_JSON
     assert big.json() == {"type": "about:blank", "status": 413, "title": "Request Entity Too Large",
-                          "detail": "Request Entity Too Large"}
+                          "detail": "the body is larger than this operation takes (1,000,000 bytes)"}

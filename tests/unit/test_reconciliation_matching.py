@@ -105,3 +105,10 @@ def test_a_rarus_line_of_another_month_is_named_so_and_an_unpaid_months_fee_is_n
     assert "outside 2026-10, 2026-11, 2026-12" in lines["ours"]["reason"] and lines["ours"]["billed_discount"] is None
     assert lines["unpaid"]["category"] == "month_not_paid" and lines["unpaid"]["expected"] is None
     assert "then 492.00" in lines["unpaid"]["reason"]
+
+
+@pytest.mark.parametrize(("separator", "named"), [(",", "a comma"), ("\t", "a tab")])
+def test_a_statement_in_another_csv_dialect_is_refused_naming_the_separator(separator, named):
+    with pytest.raises(InvalidField) as refused:
+        read((HEADER + "1;48;ПРОФ;2027-01-01;2027-12-31;38652.00;50;19326.00\n").replace(";", separator).encode(), STATEMENT)
+    assert f"columns are separated by {named}; the hub reads ';'" in refused.value.message

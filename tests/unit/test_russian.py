@@ -122,7 +122,8 @@ def test_reconciliation_notes_checklist_and_bad_files_are_in_russian():
     for bad, layout in ((b"", STATEMENT), (b"a;b\r\n1;2\r\n", STATEMENT), (good.replace("19326,00", "x").encode(), STATEMENT),
                         (good.encode("cp1251"), STATEMENT), (b"PK\x03\x04 broken", STATEMENT),
                         (good.replace("2026-12-01", "1.12.2026").encode(), STATEMENT),
-                        (good.replace(";50;", ";150;").encode(), STATEMENT), (b"a;b\r\n", AGENT_REPORT)):
+                        (good.replace(";50;", ";150;").encode(), STATEMENT), (b"a;b\r\n", AGENT_REPORT),
+                        (good.replace(";", ",").encode(), STATEMENT), (good.replace(";", "\t").encode(), STATEMENT)):
         with pytest.raises(BadFile) as refused:
             read(bad, layout)
         texts.append(refused.value.message)
