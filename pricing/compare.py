@@ -1,4 +1,5 @@
-"""compare(): one customer need → an offer per offering, ranked by the customer's total price."""
+"""compare(): one customer need → an offer per offering, ranked by the customer's total price — those that
+cover the whole need before those that leave part of it out (an extension the provider does not sell)."""
 from __future__ import annotations
 
 from datetime import date
@@ -29,7 +30,7 @@ def compare(need: QuoteRequest, engines: dict[str, Engine], standing: PartnerSta
     validate_need(need, engines)
     chosen = need.providers or list(engines)
     offers = [engines[p].quote(need, standing, today) for p in dict.fromkeys(chosen)]
-    offers.sort(key=lambda o: (not o.eligible, o.currency, o.total_price or 0, o.provider))
+    offers.sort(key=lambda o: (not o.eligible, not o.covers_need, o.currency, o.total_price or 0, o.provider))
     return QuoteResponse(created_on=need.created_on or today, offers=offers)
 
 

@@ -86,6 +86,7 @@ class Offer(msgspec.Struct):
     warnings: list[str] = []
     rules: list[str] = []
     alternatives: list[str] = []
+    covers_need: bool = True  # False: it leaves out an extension the need asks for (FR-DISC-06); ranked after
 
 
 class QuoteResponse(msgspec.Struct):

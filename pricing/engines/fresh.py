@@ -133,5 +133,6 @@ class FreshEngine:
             partner_income=(grand - partner_cost).rounded().amount,
             lines=lines,
             warnings=warnings,
+            covers_need=not store_warnings,
             rules=unique(rules),
         )

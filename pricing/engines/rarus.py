@@ -102,6 +102,7 @@ class RarusEngine:
             partner_income=income.amount if income else None,
             lines=lines,
             warnings=warnings,
+            covers_need=not need.extensions,  # Rarus sells no 1С:Магазин расширений extensions
             rules=unique(line_rules(lines) + ["RA-PRICE-02", "RA-PRICE-03", "RA-BILL-01", "RA-COMM-01"]),
         )
 

@@ -27,8 +27,13 @@ def test_fr_disc_06_a_quote_with_an_extension_counts_its_price_and_the_partners_
     [line] = [line for line in fresh["lines"] if "Учёт рабочего времени" in line["description"]]
     assert (line["quantity"], line["unit_price"], line["amount"], line["source"]) == (12, "500.00", "6000.00", "FR-DISC-06")
     assert "FR-DISC-06" in fresh["rules"]
-    # Rarus sells no store extensions: said, not silently priced
+    # Rarus sells no store extensions: said, not silently priced — and its offer, cheaper without the extension,
+    # ranks after those that include it (it does not cover the need)
     assert any("1С:Магазин расширений" in w and "FR-DISC-06" in w for w in offers["rarus"]["warnings"])
+    ranked = [o["provider"] for o in asked.json()["offers"] if o["eligible"]]
+    assert offers["rarus"]["covers_need"] is False and fresh["covers_need"] is True
+    assert ranked.index("fresh_ru") < ranked.index("rarus"), ranked
+    assert Decimal(offers["rarus"]["total_price"]) < Decimal(fresh["total_price"])  # cheaper, yet after
     bad = client.post("/api/v1/quotes", json={**NEED, "extensions": [{"name": "", "monthly_retail": "-1"}]})
     assert bad.status_code in (400, 422) and "extensions" in bad.text, bad.text
 
