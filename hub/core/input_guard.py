@@ -8,7 +8,7 @@ What it refuses, and how (the problem names the field by its JSON path, e.g. ``p
 - a body that does not match the handler's type under *strict* decoding ("12" for a number,
   "yes" for a boolean) — 422;
 - decimals outside the bounds their type declares (``pricing.fields``): NaN, Infinity, more than two
-  fractional digits, out of range — 422; dates outside ``pricing.fields.DATE_RANGE`` — 422;
+  fractional digits, out of range, or written otherwise than ASCII digits with a point ("1e3", "１２") — 422; dates outside ``pricing.fields.DATE_RANGE`` — 422;
 - a query or path integer that is not plain ASCII digits or lies beyond ±``MAX_INT`` (the id columns
   are 32-bit), a query date outside ``DATE_RANGE``, a query value longer than ``MAX_QUERY_VALUE``
   characters — 422; a blank body where one is expected — 400.
@@ -17,6 +17,7 @@ Nothing is written before these checks pass.
 from __future__ import annotations
 
 import functools
+import re
 from collections import OrderedDict
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -206,9 +207,14 @@ def _check_bounds(value: Any, info: mi.Type, path: str) -> None:
             _check_bounds(value, option, path)
 
 
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
 def _check_decimal(value: Any, extra: dict[str, Any], path: str) -> None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):  # Decimal() reads "1e3", "１２", " 5 " too
+        raise InvalidField(path, 'a decimal number written with ASCII digits and a point, such as "3890.00"')
     try:
         number = Decimal(value)
     except InvalidOperation:

@@ -3,6 +3,9 @@ Russian. Add a phrase here when a service or an engine says something new (tests
 from __future__ import annotations
 
 TERMS = {
+    'a decimal number written with ASCII digits and a point, such as "3890.00"': "число цифрами с точкой, например «3890.00»",
+    "not a decimal number": "не число",
+    "a finite decimal number (no NaN or Infinity)": "конечное число (не NaN и не Infinity)",
     "a comma": "запятой",
     "a tab": "табуляцией",
     "Russia (region ru)": "из России",
@@ -209,6 +212,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("The part after the @-sign is not valid. It should have a period.", "после @ нужен домен с точкой"),
     ("not a phone number: {why}", "это не номер телефона: {why}"),
     ("not a possible phone number", "такого номера телефона не бывает"),
+    ("at most {places} fractional digits", "не больше {places} знаков после точки"),
     ("line {line}, column {column}: {what}", "строка {line}, столбец {column}: {what}"),
     ("line 1: the {layout} lacks the column(s) {columns} (expected: {expected})",
      "строка 1: в документе «{layout}» нет столбцов {columns} (нужны: {expected})"),

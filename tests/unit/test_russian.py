@@ -138,3 +138,18 @@ def test_a_bad_card_value_is_refused_in_russian(field, value):
     with pytest.raises(InvalidField) as refused:
         validated(card)
     assert english_left([refused.value.message]) == {}, refused.value.message
+
+
+@pytest.mark.parametrize("written", ["1e3", "１２", " 5", "12.345", "NaN"])
+def test_a_decimal_written_otherwise_is_refused_in_russian(written):
+    """The input guard refuses a decimal string Decimal() would read but a provider would not ("1e3",
+    full-width digits), and says so on the pages in Russian."""
+    from hub.core.input_guard import decode_body
+    from pricing import QuoteRequest
+
+    body = ('{"region": "ru", "months": 12, "seat_plan": [{"users": 1, "configurations": ["bp"]}], '
+            '"extensions": [{"name": "x", "monthly_retail": "%s"}]}' % written).encode()
+    with pytest.raises(InvalidField) as refused:
+        decode_body(body, QuoteRequest)
+    assert refused.value.field == "extensions[0].monthly_retail"
+    assert english_left([refused.value.message]) == {}
