@@ -6,6 +6,7 @@ not with the hub: reading runs and their lines needs none of them (issue 15: a c
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select
@@ -95,7 +96,8 @@ class Reconciliations:
     @staticmethod
     def out(run: Reconciliation) -> ReconciliationOut:
         return ReconciliationOut(run.id, run.provider, run.period, run.source, run.filename, run.currency,
-                                 run.summary, run.totals, list(run.notes or []), run.payout, run.created_at)
+                                 run.summary, run.totals, list(run.notes or []), run.payout,
+                                 run.created_at.astimezone(timezone.utc))  # as stored, whichever clock made it
 
     async def read(self, session: AsyncSession, caller: Caller, run_id: str) -> ReconciliationOut:
         return self.out(await owned_row(session, Reconciliation, caller, run_id, "reconciliation"))
