@@ -4,8 +4,6 @@ from __future__ import annotations
 
 TERMS = {
     'a decimal number written with ASCII digits and a point, such as "3890.00"': "число цифрами с точкой, например «3890.00»",
-    "not a decimal number": "не число",
-    "a finite decimal number (no NaN or Infinity)": "конечное число (не NaN и не Infinity)",
     "a comma": "запятой",
     "a tab": "табуляцией",
     "Russia (region ru)": "из России",

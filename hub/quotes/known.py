@@ -9,7 +9,7 @@ was verified and the request counted against its rate limit (hub/core/auth.py ca
 route's input checks, decoding, dependencies and handler, which would only give the same bytes again.
 
 Anything else goes on to the route as before, the body handed on as it was read: another method or path, a
-query string, a body that is not JSON by its content type, larger than ``MAX_KNOWN_BODY``, or not kept."""
+query string, a body that is not JSON by its content type, larger than ``KNOWN_BODY_BYTES``, or not kept."""
 from __future__ import annotations
 
 from collections import deque
@@ -20,7 +20,6 @@ from litestar.types import Message, Receive, Scope, Send
 from hub.quotes.service import KNOWN_BODY_BYTES, PricingService
 
 QUOTES_PATH = "/api/v1/quotes"
-MAX_KNOWN_BODY = KNOWN_BODY_BYTES  # the answers are kept for small bodies only; a larger one is read by the route
 
 
 class KnownQuotes:
@@ -41,7 +40,7 @@ class KnownQuotes:
             if message["type"] != "http.request":  # the client went away: the route sees it as it would have
                 return _replay(read, receive)
             body += message.get("body", b"")
-            if len(body) > MAX_KNOWN_BODY:
+            if len(body) > KNOWN_BODY_BYTES:  # answers are kept for small bodies only
                 return _replay(read, receive)
             if not message.get("more_body", False):
                 break

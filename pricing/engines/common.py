@@ -70,6 +70,12 @@ def line_rules(lines: list[Line]) -> list[str]:
     return [line.source for line in lines if line.source != SAMPLE_SOURCE]
 
 
+def leaves_out_extensions(catalog: Catalog, need: QuoteRequest) -> bool:
+    """The need asks for 1С:Магазин расширений extensions this catalog's cloud does not sell (FR-DISC-06):
+    the offer does not cover the need and ranks after those that do (pricing/compare.py)."""
+    return bool(need.extensions) and catalog.extension_store is None
+
+
 def extensions_not_sold(catalog: Catalog, need: QuoteRequest) -> str:
     names = ", ".join(f"«{e.name}»" for e in need.extensions)
     return f"{catalog.title} sells no extensions of 1С:Магазин расширений: {names} not included (FR-DISC-06)"

@@ -12,6 +12,7 @@ from ..seats import configurations, connections
 from .common import (
     REQUIREMENT_LABELS,
     extensions_not_sold,
+    leaves_out_extensions,
     ineligibility,
     ineligible_offer,
     line_rules,
@@ -133,6 +134,6 @@ class FreshEngine:
             partner_income=(grand - partner_cost).rounded().amount,
             lines=lines,
             warnings=warnings,
-            covers_need=not store_warnings,
+            covers_need=not leaves_out_extensions(catalog, need),
             rules=unique(rules),
         )

@@ -13,7 +13,7 @@ from ..money import Money, total
 from ..rarus_invoices import first_invoice
 from ..requests import Line, Offer, PartnerStanding, QuoteRequest, SeatGroup
 from ..seats import configurations, connections, users
-from .common import extensions_not_sold, ineligibility, ineligible_offer, line_rules, make_line, sample_warnings, unique
+from .common import extensions_not_sold, ineligibility, leaves_out_extensions, ineligible_offer, line_rules, make_line, sample_warnings, unique
 
 
 class RarusEngine:
@@ -76,7 +76,8 @@ class RarusEngine:
         created = need.created_on or today
         invoice = first_invoice(created, need.months, monthly.rounded().amount)  # what the customer really pays first
         start, end, grand = invoice.start, invoice.end, Money(invoice.amount, catalog.currency)
-        warnings = sample_warnings(lines) + ([extensions_not_sold(catalog, need)] if need.extensions else [])
+        left_out = leaves_out_extensions(catalog, need)  # the cabinet sells no store extensions
+        warnings = sample_warnings(lines) + ([extensions_not_sold(catalog, need)] if left_out else [])
         warnings += [a.unverified for o in need.options if (a := catalog.addon(o)) and a.unverified]
         if grand.amount != (monthly * need.months).rounded().amount:
             whole = sum(1 for share in invoice.months.values() if share == monthly.rounded().amount)
@@ -102,7 +103,7 @@ class RarusEngine:
             partner_income=income.amount if income else None,
             lines=lines,
             warnings=warnings,
-            covers_need=not need.extensions,  # Rarus sells no 1С:Магазин расширений extensions
+            covers_need=not left_out,
             rules=unique(line_rules(lines) + ["RA-PRICE-02", "RA-PRICE-03", "RA-BILL-01", "RA-COMM-01"]),
         )
 

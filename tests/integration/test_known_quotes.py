@@ -12,7 +12,8 @@ from litestar.testing import TestClient
 
 from hub.cli import main
 from hub.core.auth import ApiKeyAuthentication
-from hub.quotes.known import MAX_KNOWN_BODY, KnownQuotes
+from hub.quotes.known import KnownQuotes
+from hub.quotes.service import KNOWN_BODY_BYTES as MAX_KNOWN_BODY
 from tests.conftest import app_for, make_tenant
 from tests.integration.test_key_cache import key_id_of
 
